@@ -1,0 +1,103 @@
+"""Turn any HTML tree into the page's visible text blocks, in reading order.
+
+This is what makes extraction independent of the site's markup: paragraphs
+come out the same whether the page uses ``<p>``, ``<br><br>``, table cells or
+bare text between block elements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from posixpath import basename
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main menu nav ol p pre section summary "
+    "table tbody thead tfoot td th tr ul caption".split()
+)
+SKIP_TAGS = frozenset(
+    "script style noscript template svg iframe head select option textarea input object embed canvas map".split()
+)
+_SPACE = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    tag: str  # the block element the text sits in
+    href: str | None = None  # set when the whole text is one link
+    image: str | None = None  # file name, for a block that is only an image
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+class _Linearizer:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, text) of links in the current block
+        self.breaks = 0
+        self.tags: list[str] = []
+
+    def text(self, value: str | None) -> None:
+        if value and value.strip():
+            self.breaks = 0
+        if value:
+            self.parts.append(value)
+
+    def flush(self) -> None:
+        text = _SPACE.sub(" ", "".join(self.parts)).strip()
+        if text:
+            href = None
+            if len(self.links) == 1 and _SPACE.sub(" ", self.links[0][1]).strip() == text:
+                href = self.links[0][0]
+            self.blocks.append(Block(text, self.tags[-1] if self.tags else "", href))
+        self.parts, self.links = [], []
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.rsplit("}", 1)[-1].lower()
+        if not tag or tag in SKIP_TAGS or _is_hidden(el):
+            return  # comments and processing instructions have no str tag
+        if tag == "br":
+            self.breaks += 1
+            if self.breaks >= 2:
+                self.flush()
+            else:
+                self.parts.append(" ")
+            return
+        if tag == "img":
+            name = basename(unquote(urlsplit(el.get("src") or "").path))
+            if name:
+                self.flush()
+                self.blocks.append(Block(name, self.tags[-1] if self.tags else "", image=name))
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush()
+            self.tags.append(tag)
+        start = len(self.parts)
+        self.text(el.text)
+        for child in el:
+            self.walk(child)
+            self.text(child.tail)
+        if tag == "a" and el.get("href"):
+            self.links.append((el.get("href", ""), "".join(self.parts[start:])))
+        if is_block:
+            self.flush()
+            self.tags.pop()
+
+
+def linearize(root: etree._Element) -> list[Block]:
+    """The visible text of ``root`` as a list of blocks in document order."""
+    walker = _Linearizer()
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks

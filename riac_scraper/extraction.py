@@ -1,0 +1,428 @@
+"""Article extraction: a pure function from a page and its URL to an Article.
+
+Each field is answered by layers, first good answer wins:
+1. the site's selectors (``site.SELECTORS``);
+2. the visible text cues of the site (labels and the order of the blocks,
+   read from the markup-independent block list of ``blocks.linearize``)
+   and standard metadata;
+3. trafilatura / htmldate for body and date, as the last resort.
+Fields answered below layer 1 are listed in ``Article.fallback_fields``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from langdetect import DetectorFactory, LangDetectException, detect
+from parsel import Selector
+
+from riac_scraper import site
+from riac_scraper.blocks import Block, linearize
+from riac_scraper.items import Article, Author, PollOption, PollSnapshot
+from riac_scraper.metadata import PageMetadata, read_metadata
+from riac_scraper.urls import canonical_url, classify, stable_id, url_lang
+from riac_scraper.values import parse_date, parse_float, parse_int
+
+DetectorFactory.seed = 0
+LANGDETECT_SAMPLE_CHARS = 600
+PARAGRAPH_MIN_WORDS = 10
+_NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|[a-zа-яё]{1,4})$")
+_TERMINAL = re.compile(r"[.!?…»\"”]$")
+
+
+def _key(text: str) -> str:
+    """Comparison key: case, spacing and Unicode form folded."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _labels(*groups: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_key(label) for group in groups for label in group)
+
+
+_WIDGET_LABELS = {
+    "print": _labels(site.PRINT),
+    "translation": _labels(*site.TRANSLATION_LINK.values()),
+    "rate": _labels(site.RATE),
+    "share": _labels(site.SHARE),
+    "poll": _labels(site.POLL_TITLE),
+    "footer": _labels(site.FOOTER),
+}
+_FIELD_LABEL = re.compile(
+    r"^(?P<label>" + "|".join(re.escape(x) for x in site.REGION_LABEL + site.TYPE_LABEL) + r")\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_END_OF_TEXT = frozenset({"rate", "rating", "votes", "share", "poll", "footer"})
+
+
+def _label_run(key: str) -> str | None:
+    """The kind of the first label when ``key`` is several labels on one line
+    ("Print Читать на русском", "For business For researchers")."""
+    first = None
+    while key:
+        label = next((lab for kind in _WIDGET_LABELS.values() for lab in kind if key.startswith(lab)), None)
+        if label is None:
+            return None
+        first = first or next(k for k, labels in _WIDGET_LABELS.items() if label in labels)
+        key = key[len(label):].lstrip(" |·")
+    return first
+
+
+def widget_kind(text: str) -> str | None:
+    """Which site widget a block of text belongs to, if any."""
+    key = _key(text)
+    for kind, labels in _WIDGET_LABELS.items():
+        if key in labels:
+            return kind
+    run = _label_run(key)
+    if run:
+        return run
+    if site.RATING.search(text) or site.NO_VOTES.match(text.strip()):
+        return "rating"
+    if site.VOTE_COUNT.match(text.strip()):
+        return "votes"
+    if _FIELD_LABEL.match(text.strip()):
+        return "label"
+    return None
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 5 or len(text) > 60 or re.search(r"[\d,;:!?()«»\"]", text):
+        return False
+    if not all(_NAME_WORD.match(w) for w in words):
+        return False
+    return sum(w[0].isupper() for w in words) >= 2
+
+
+def _is_teaser_title(block: Block) -> bool:
+    return block.href is not None and len(block.text.split()) <= site.TEASER_TITLE_MAX_WORDS
+
+
+def _is_image(block: Block) -> bool:
+    return block.image is not None or bool(site.IMAGE_FILE.match(block.text))
+
+
+@dataclass
+class _Layers:
+    """Notes which fields were answered below the first layer."""
+
+    fallback: list[str]
+
+    def note(self, name: str, primary: bool) -> None:
+        if not primary and name not in self.fallback:
+            self.fallback.append(name)
+
+
+def detect_language(text: str) -> str | None:
+    sample = text[:LANGDETECT_SAMPLE_CHARS]
+    if not sample.strip():
+        return None
+    try:
+        return detect(sample)
+    except LangDetectException:
+        return None
+
+
+def _select_text(sel: Selector, queries: list[str]) -> list[Selector]:
+    for query in queries:
+        found = sel.css(query)
+        if found:
+            return list(found)
+    return []
+
+
+def _title(sel: Selector, meta: PageMetadata, layers: _Layers) -> str | None:
+    found = _select_text(sel, site.SELECTORS["title"])
+    if found:
+        return " ".join(" ".join(found[0].css("::text").getall()).split()) or None
+    candidates = [" ".join(" ".join(sel.xpath("(//h1)[1]//text()").getall()).split()), meta.headline]
+    if meta.title:
+        title = meta.title
+        for sep in site.TITLE_SEPARATORS:  # drop the site-name suffix
+            if sep in title:
+                title = title.rsplit(sep, 1)[0]
+        candidates.append(title)
+    layers.note("title", False)
+    return next((c.strip() for c in candidates if c and c.strip()), None)
+
+
+def _content_window(blocks: list[Block], title: str | None) -> tuple[int, int]:
+    """Indices [start, end) of the blocks between the header widgets and the
+    first widget after the article text (rating, share, poll, footer)."""
+    first_paragraph = next((i for i, b in enumerate(blocks) if _is_paragraph(b.text)), len(blocks))
+    start = 0
+    for i, block in enumerate(blocks[:first_paragraph]):
+        if block.tag == "h1" or widget_kind(block.text):
+            start = i + 1
+    title_key = _key(title) if title else None
+    while start < len(blocks) and (
+        widget_kind(blocks[start].text) or _key(blocks[start].text) == title_key
+        or parse_date(blocks[start].text, "", []) is not None and len(blocks[start].text) < 40
+    ):
+        start += 1
+    end = start
+    while end < len(blocks) and widget_kind(blocks[end].text) not in _END_OF_TEXT:
+        end += 1
+    poll = _poll_start(blocks, start, end)
+    return start, poll if poll is not None else end
+
+
+def _is_paragraph(text: str) -> bool:
+    """Running text: a sentence of some length, not a menu, label or name."""
+    return len(text.split()) >= PARAGRAPH_MIN_WORDS and bool(_TERMINAL.search(text))
+
+
+def _poll_start(blocks: list[Block], start: int, end: int) -> int | None:
+    """A poll without a title label: a question followed by "N (P%)" rows."""
+    for i in range(start, end):
+        if site.POLL_RESULT.search(blocks[i].text) and len(blocks[i].text.split()) <= 30:
+            j = i - 1
+            while j > start and not (
+                site.POLL_QUESTION_NUMBER.match(blocks[j].text) or blocks[j].text.rstrip().endswith("?")
+            ):
+                j -= 1
+            return j
+    return None
+
+
+def _is_bio(block: Block, lead_known: bool) -> bool:
+    if widget_kind(block.text) or looks_like_name(block.text) and block.href:
+        return False
+    return lead_known or not _TERMINAL.search(block.text)
+
+
+def _authors_from_text(blocks: list[Block], start: int, lead_at: int | None, base: str) -> tuple[list[Author], int]:
+    """Name / bio pairs at the top of the text; returns them and where the lead starts."""
+    limit = lead_at if lead_at is not None else len(blocks)
+    authors: list[Author] = []
+    i = start
+    while i < limit - (0 if lead_at is not None else 1) and looks_like_name(blocks[i].text):
+        author = Author(name=blocks[i].text, url=canonical_url(blocks[i].href, base) if blocks[i].href else None)
+        nxt = i + 1
+        repeated_lead = nxt + 1 < len(blocks) and _key(blocks[nxt].text) == _key(blocks[nxt + 1].text)
+        if nxt < limit and not repeated_lead and _is_bio(blocks[nxt], lead_at is not None):
+            author.bio = blocks[nxt].text
+            nxt += 1
+        authors.append(author)
+        i = nxt
+    return authors, i
+
+
+def _authors_from_selectors(sel: Selector, base: str) -> list[Author]:
+    authors = []
+    for node in _select_text(sel, site.SELECTORS["author"]):
+        name_nodes = _select_text(node, site.SELECTORS["author_name"])
+        if not name_nodes:
+            continue
+        name = " ".join(" ".join(name_nodes[0].css("::text").getall()).split())
+        bio_nodes = _select_text(node, site.SELECTORS["author_bio"])
+        bio = " ".join(" ".join(bio_nodes[0].css("::text").getall()).split()) if bio_nodes else None
+        href = name_nodes[0].css("a::attr(href)").get() or name_nodes[0].attrib.get("href")
+        authors.append(Author(name=name, bio=bio or None, url=canonical_url(href, base) if href else None))
+    return authors
+
+
+def _clean_body(blocks: list[Block]) -> list[str]:
+    """The article's paragraphs: teaser cards, widgets and repeats removed."""
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if _is_image(block) or site.TEASER_AUTHOR.match(block.text):
+            j = i + 1  # a teaser card: [image] [Author:] [linked short title]
+            while j < len(blocks) and j < i + 3 and (
+                _is_image(blocks[j]) or site.TEASER_AUTHOR.match(blocks[j].text) or _is_teaser_title(blocks[j])
+            ):
+                j += 1
+            if j > i + 1 or _is_image(block):
+                i = j
+                continue
+        if widget_kind(block.text):
+            i += 1
+            continue
+        key = _key(block.text)
+        if key not in seen:
+            seen.add(key)
+            paragraphs.append(block.text)
+        i += 1
+    return paragraphs
+
+
+def _lead_index(blocks: list[Block], start: int, end: int, description: str | None) -> int | None:
+    if not description or len(description) < 40:
+        return None
+    want = _key(description).rstrip(".… ")
+    for i in range(start, end):
+        if _key(blocks[i].text).startswith(want):
+            return i
+    return None
+
+
+def _rating(blocks: list[Block], meta: PageMetadata, article: Article, layers: _Layers) -> None:
+    for block in blocks:
+        if m := site.RATING.search(block.text):
+            article.rating_votes = parse_int(m["votes"], "rating votes", article.warnings)
+            article.rating_value = parse_float(m["value"], "rating value", article.warnings, maximum=5.0)
+            return
+        if site.NO_VOTES.match(block.text.strip()):
+            article.rating_votes = 0
+            return
+    for block in blocks:
+        if m := site.VOTE_COUNT.match(block.text.strip()):
+            article.rating_votes = parse_int(m["votes"], "rating votes", article.warnings)
+            return
+    if meta.rating_count is not None or meta.rating_value is not None:
+        article.rating_votes = parse_int(meta.rating_count, "rating votes", article.warnings)
+        article.rating_value = parse_float(meta.rating_value, "rating value", article.warnings, maximum=5.0)
+        layers.note("rating", False)
+
+
+def parse_polls(blocks: list[Block], lang: str, source_url: str, observed_at: dt.datetime,
+                warnings: list[str]) -> list[PollSnapshot]:
+    """Every poll on the page: a question, then per option a label and "N (P%)"."""
+    polls: list[PollSnapshot] = []
+    question: str | None = None
+    options: list[PollOption] = []
+    pending: str | None = None
+
+    def close() -> None:
+        if question and options:
+            polls.append(PollSnapshot(
+                poll_id=stable_id(lang, _key(question)), lang=lang, question=question,
+                options=list(options), observed_at=observed_at, source_url=source_url,
+            ))
+
+    for block in blocks:
+        text = block.text.strip()
+        result = site.POLL_RESULT.search(text)
+        if result and len(text.split()) <= 40:
+            if question is not None:
+                options.append(PollOption(
+                    option=text[: result.start()].strip() or pending,
+                    votes=parse_int(result["votes"], "poll votes", warnings),
+                    percent=parse_float(result["percent"], "poll percent", warnings, maximum=100.0),
+                ))
+            pending = None
+            continue
+        kind = widget_kind(text)
+        is_question = site.POLL_QUESTION_NUMBER.match(text) or (kind is None and text.endswith("?"))
+        if kind is not None or is_question:
+            close()
+            question, options, pending = None, [], None
+            if is_question:
+                question = site.POLL_QUESTION_NUMBER.sub("", text).strip()
+            continue
+        if question is not None and pending is not None and not options:
+            question = None  # two plain blocks after a question and no result: not a poll
+        pending = text
+    close()
+    return polls
+
+
+def _regions_and_tags(blocks: list[Block], meta: PageMetadata) -> tuple[list[str], list[str]]:
+    regions: list[str] = []
+    tags: list[str] = []
+    for i, block in enumerate(blocks):
+        m = _FIELD_LABEL.match(block.text.strip())
+        if not m:
+            continue
+        value = m["value"] or (blocks[i + 1].text if i + 1 < len(blocks) else "")
+        target = regions if _key(m["label"]) in _labels(site.REGION_LABEL) else tags
+        target.extend(v.strip() for v in value.split(",") if v.strip() and v.strip() not in target)
+    tags.extend(t for t in meta.tags if t not in tags)
+    return regions, tags
+
+
+def _translation(sel: Selector, meta: PageMetadata, lang: str, base: str, layers: _Layers) -> str | None:
+    other = "ru" if lang == "en" else "en"
+    labels = _labels(site.TRANSLATION_LINK[other])
+    for link in sel.xpath("//a[@href]"):
+        if _key(" ".join(link.xpath(".//text()").getall())) in labels:
+            url = canonical_url(link.attrib["href"], base)
+            if url:
+                return url
+    href = meta.alternates.get(other)
+    if href:
+        layers.note("translation_url", False)
+        return canonical_url(href, base)
+    return None
+
+
+def _published(meta: PageMetadata, html: str, warnings: list[str], layers: _Layers) -> dt.date | None:
+    for candidate in meta.published:
+        date = parse_date(candidate, "published", warnings)
+        if date:
+            return date
+    from htmldate import find_date  # the last resort; imported lazily, it is slow to load
+
+    found = find_date(html, extensive_search=False, original_date=True)
+    if found:
+        layers.note("published", False)
+        return parse_date(found, "published", warnings)
+    return None
+
+
+def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None, base: str | None = None) -> Article:
+    """Extract an Article from a page's HTML.  ``url`` is where the page lives on
+    the real site (any variant); ``base`` is the URL it was fetched from, for
+    resolving relative links (defaults to ``url``)."""
+    fetched_at = fetched_at or dt.datetime.now(dt.UTC)
+    canonical = canonical_url(url) or url
+    kind = classify(canonical)
+    lang = kind.lang if kind else url_lang(canonical)
+    article = Article(url=canonical, lang=lang, section=kind.section if kind else "", fetched_at=fetched_at)
+    base = base or url
+    layers = _Layers(article.fallback_fields)
+
+    sel = Selector(text=html or "<html></html>")
+    meta = read_metadata(sel)
+    article.title = _title(sel, meta, layers)
+    root = sel.root
+    blocks = linearize(root) if root is not None else []
+    start, end = _content_window(blocks, article.title)
+
+    body_nodes = _select_text(sel, site.SELECTORS["body"])
+    lead_nodes = _select_text(sel, site.SELECTORS["lead"])
+    if body_nodes:
+        text_blocks = [b for node in body_nodes for b in linearize(node.root)]
+        lead_block = linearize(lead_nodes[0].root) if lead_nodes else []
+        paragraphs = _clean_body(lead_block + text_blocks)
+        article.authors = _authors_from_selectors(sel, base)
+        if not article.authors:
+            article.authors, _ = _authors_from_text(blocks, start, _lead_index(blocks, start, end, meta.description), base)
+            layers.note("authors", not article.authors)
+    else:
+        lead_at = _lead_index(blocks, start, end, meta.description)
+        article.authors, text_start = _authors_from_text(blocks, start, lead_at, base)
+        paragraphs = _clean_body(blocks[text_start:end])
+        layers.note("body", False)
+        layers.note("authors", not article.authors)
+    if not article.authors and meta.author_names:
+        article.authors = [Author(name=n) for n in meta.author_names]
+        layers.note("authors", False)
+
+    if not paragraphs:
+        import trafilatura  # the last resort; imported lazily, it is slow to load
+
+        text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+        paragraphs = _clean_body([Block(p, "p") for p in text.split("\n") if p.strip()])
+        layers.note("body", False)
+    article.paragraphs = paragraphs
+    article.lead = paragraphs[0] if paragraphs else None
+    if not lead_nodes:
+        layers.note("lead", False)
+
+    _rating(blocks, meta, article, layers)
+    observed = fetched_at
+    article.polls = parse_polls(blocks[end:] + blocks[:start], lang, canonical, observed, article.warnings)
+    article.regions, article.tags = _regions_and_tags(blocks[:start], meta)
+    article.translation_url = _translation(sel, meta, lang, base, layers)
+    article.published = _published(meta, html, article.warnings, layers)
+    article.detected_lang = detect_language(" ".join([article.title or "", *article.paragraphs[:3]]))
+    if article.detected_lang and article.detected_lang != lang:
+        article.warnings.append(f"language: URL says {lang}, text looks {article.detected_lang}")
+    return article

@@ -1,0 +1,77 @@
+"""The records riac-scraper produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Author:
+    name: str
+    bio: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class PollOption:
+    option: str | None  # the site sometimes shows no label
+    votes: int | None
+    percent: float | None
+
+
+@dataclass
+class PollSnapshot:
+    """One poll's results as shown on a page at one moment."""
+
+    poll_id: str
+    lang: str
+    question: str
+    options: list[PollOption]
+    observed_at: dt.datetime
+    source_url: str
+
+    @property
+    def total_votes(self) -> int | None:
+        votes = [o.votes for o in self.options]
+        return None if any(v is None for v in votes) else sum(v for v in votes if v is not None)
+
+
+@dataclass
+class Article:
+    url: str
+    lang: str
+    section: str
+    title: str | None = None
+    lead: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    published: dt.date | None = None
+    tags: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    rating_value: float | None = None
+    rating_votes: int | None = None
+    translation_url: str | None = None
+    polls: list[PollSnapshot] = field(default_factory=list)
+    detected_lang: str | None = None
+    fallback_fields: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fetched_at: dt.datetime | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def poll_ids(self) -> list[str]:
+        return [p.poll_id for p in self.polls]
+
+
+@dataclass
+class CrawlFailure:
+    """A page that produced no article, and why."""
+
+    url: str
+    stage: str  # "download", "extract" or "validate"
+    reason: str
+    at: dt.datetime

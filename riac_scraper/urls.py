@@ -1,0 +1,92 @@
+"""URL rules: one canonical form per page, whatever variant it was seen under."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from riac_scraper import site
+
+
+@dataclass(frozen=True)
+class PageKind:
+    kind: str  # "article" or "listing"
+    lang: str
+    section: str
+
+
+def site_host(host: str) -> bool:
+    """True for russiancouncil.ru, www.russiancouncil.ru and their FQDN forms."""
+    return host.lower().rstrip(".") in site.HOST_ALIASES
+
+
+def _clean_path(path: str) -> str:
+    path = re.sub(r"/{2,}", "/", path or "/")
+    path = posixpath.normpath(path) if path not in ("", "/") else "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    last = path.rsplit("/", 1)[-1]
+    if "." not in last and not path.endswith("/"):
+        path += "/"
+    return path
+
+
+def canonical_url(url: str, base: str | None = None) -> str | None:
+    """The real-site form of a russiancouncil.ru URL, or None for other hosts.
+
+    Host variants (``www.``, trailing dot, case), fragments, search-highlight and
+    tracking parameters and a missing trailing slash all collapse; only the
+    pagination parameter survives, since it names a different listing page.
+    ``base`` resolves relative URLs; a base on another host (a mirror) counts as
+    the site itself.
+    """
+    if base is not None:
+        url = urljoin(base, url.strip())
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = parts.hostname or ""
+    if not site_host(host):
+        if base is None or urlsplit(base).hostname != host:
+            return None
+    query = [(k, v) for k, v in parse_qsl(parts.query) if site.PAGINATION_PARAM.match(k)]
+    query = [(k, v) for k, v in query if v != "1"]  # page 1 is the bare listing
+    return urlunsplit(("https", site.HOST, _clean_path(parts.path), urlencode(sorted(query)), ""))
+
+
+def classify(canonical: str) -> PageKind | None:
+    """What a canonical URL points at: an article, a listing page, or neither."""
+    path = urlsplit(canonical).path
+    for kind, pattern in (("article", site.ARTICLE_PATH), ("listing", site.LISTING_PATH)):
+        match = pattern.match(path)
+        if match:
+            section = match.group("section") or match.group("news") or match.group("blogs")
+            return PageKind(kind, "en" if match.group("lang") else "ru", section)
+    return None
+
+
+def url_lang(canonical: str) -> str:
+    path = urlsplit(canonical).path
+    return "en" if path == "/en/" or path.startswith("/en/") else "ru"
+
+
+def fetch_url(canonical: str, base_url: str | None) -> str:
+    """Where to fetch a canonical URL from: the live site, or a mirror at ``base_url``."""
+    if not base_url:
+        return canonical
+    parts = urlsplit(canonical)
+    base = urlsplit(base_url)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+
+
+def listing_url(section: str, lang: str) -> str:
+    prefix = "/en" if lang == "en" else ""
+    return site.ORIGIN + prefix + site.SECTION_PATHS[section]
+
+
+def stable_id(*parts: str) -> str:
+    """A short, stable identifier: the first 16 hex digits of a SHA-256."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
