@@ -66,7 +66,7 @@ def _label_run(key: str) -> str | None:
         if label is None:
             return None
         first = first or next(k for k, labels in _WIDGET_LABELS.items() if label in labels)
-        key = key[len(label):].lstrip(" |·")
+        key = key[len(label) :].lstrip(" |·")
     return first
 
 
@@ -159,8 +159,9 @@ def _content_window(blocks: list[Block], title: str | None) -> tuple[int, int]:
             start = i + 1
     title_key = _key(title) if title else None
     while start < len(blocks) and (
-        widget_kind(blocks[start].text) or _key(blocks[start].text) == title_key
-        or parse_date(blocks[start].text, "", []) is not None and len(blocks[start].text) < 40
+        widget_kind(blocks[start].text)
+        or _key(blocks[start].text) == title_key
+        or (parse_date(blocks[start].text, "", []) is not None and len(blocks[start].text) < 40)
     ):
         start += 1
     end = start
@@ -189,7 +190,7 @@ def _poll_start(blocks: list[Block], start: int, end: int) -> int | None:
 
 
 def _is_bio(block: Block, lead_known: bool) -> bool:
-    if widget_kind(block.text) or looks_like_name(block.text) and block.href:
+    if widget_kind(block.text) or (looks_like_name(block.text) and block.href):
         return False
     return lead_known or not _TERMINAL.search(block.text)
 
@@ -234,8 +235,10 @@ def _clean_body(blocks: list[Block]) -> list[str]:
         block = blocks[i]
         if _is_image(block) or site.TEASER_AUTHOR.match(block.text):
             j = i + 1  # a teaser card: [image] [Author:] [linked short title]
-            while j < len(blocks) and j < i + 3 and (
-                _is_image(blocks[j]) or site.TEASER_AUTHOR.match(blocks[j].text) or _is_teaser_title(blocks[j])
+            while (
+                j < len(blocks)
+                and j < i + 3
+                and (_is_image(blocks[j]) or site.TEASER_AUTHOR.match(blocks[j].text) or _is_teaser_title(blocks[j]))
             ):
                 j += 1
             if j > i + 1 or _is_image(block):
@@ -281,8 +284,9 @@ def _rating(blocks: list[Block], meta: PageMetadata, article: Article, layers: _
         layers.note("rating", False)
 
 
-def parse_polls(blocks: list[Block], lang: str, source_url: str, observed_at: dt.datetime,
-                warnings: list[str]) -> list[PollSnapshot]:
+def parse_polls(
+    blocks: list[Block], lang: str, source_url: str, observed_at: dt.datetime, warnings: list[str]
+) -> list[PollSnapshot]:
     """Every poll on the page: a question, then per option a label and "N (P%)"."""
     polls: list[PollSnapshot] = []
     question: str | None = None
@@ -291,21 +295,29 @@ def parse_polls(blocks: list[Block], lang: str, source_url: str, observed_at: dt
 
     def close() -> None:
         if question and options:
-            polls.append(PollSnapshot(
-                poll_id=stable_id(lang, _key(question)), lang=lang, question=question,
-                options=list(options), observed_at=observed_at, source_url=source_url,
-            ))
+            polls.append(
+                PollSnapshot(
+                    poll_id=stable_id(lang, _key(question)),
+                    lang=lang,
+                    question=question,
+                    options=list(options),
+                    observed_at=observed_at,
+                    source_url=source_url,
+                )
+            )
 
     for block in blocks:
         text = block.text.strip()
         result = site.POLL_RESULT.search(text)
         if result and len(text.split()) <= 40:
             if question is not None:
-                options.append(PollOption(
-                    option=text[: result.start()].strip() or pending,
-                    votes=parse_int(result["votes"], "poll votes", warnings),
-                    percent=parse_float(result["percent"], "poll percent", warnings, maximum=100.0),
-                ))
+                options.append(
+                    PollOption(
+                        option=text[: result.start()].strip() or pending,
+                        votes=parse_int(result["votes"], "poll votes", warnings),
+                        percent=parse_float(result["percent"], "poll percent", warnings, maximum=100.0),
+                    )
+                )
             pending = None
             continue
         kind = widget_kind(text)
@@ -393,7 +405,9 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
         paragraphs = _clean_body(lead_block + text_blocks)
         article.authors = _authors_from_selectors(sel, base)
         if not article.authors:
-            article.authors, _ = _authors_from_text(blocks, start, _lead_index(blocks, start, end, meta.description), base)
+            article.authors, _ = _authors_from_text(
+                blocks, start, _lead_index(blocks, start, end, meta.description), base
+            )
             layers.note("authors", not article.authors)
     else:
         lead_at = _lead_index(blocks, start, end, meta.description)

@@ -63,9 +63,7 @@ def _names(value: Any) -> list[str]:
 def read_metadata(sel: Selector) -> PageMetadata:
     meta = PageMetadata(
         title=_first(sel, "//meta[@property='og:title']/@content", "//title/text()"),
-        description=_first(
-            sel, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"
-        ),
+        description=_first(sel, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"),
         html_lang=_first(sel, "/html/@lang", "/html/@xml:lang"),
         headline=_first(sel, "//*[@itemprop='headline']//text()", "//*[@itemprop='headline']/@content"),
     )
@@ -80,15 +78,18 @@ def read_metadata(sel: Selector) -> PageMetadata:
     meta.author_names = [
         " ".join(n.split())
         for n in sel.xpath(
-            "//*[@itemprop='author']//*[@itemprop='name']//text() | //*[@itemprop='author'][not(.//*[@itemprop='name'])]//text()"
+            "//*[@itemprop='author']//*[@itemprop='name']//text()"
+            " | //*[@itemprop='author'][not(.//*[@itemprop='name'])]//text()"
         ).getall()
         if n.strip()
     ]
     meta.rating_value = _first(sel, "//*[@itemprop='ratingValue']/@content", "//*[@itemprop='ratingValue']/text()")
     meta.rating_count = _first(
         sel,
-        "//*[@itemprop='ratingCount']/@content", "//*[@itemprop='ratingCount']/text()",
-        "//*[@itemprop='reviewCount']/@content", "//*[@itemprop='reviewCount']/text()",
+        "//*[@itemprop='ratingCount']/@content",
+        "//*[@itemprop='ratingCount']/text()",
+        "//*[@itemprop='reviewCount']/@content",
+        "//*[@itemprop='reviewCount']/text()",
     )
     for obj in _json_ld_objects(sel):
         kind = obj.get("@type")

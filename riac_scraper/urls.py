@@ -40,18 +40,15 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     Host variants (``www.``, trailing dot, case), fragments, search-highlight and
     tracking parameters and a missing trailing slash all collapse; only the
     pagination parameter survives, since it names a different listing page.
-    ``base`` resolves relative URLs; a base on another host (a mirror) counts as
-    the site itself.
+    ``base`` resolves relative URLs.
     """
     if base is not None:
         url = urljoin(base, url.strip())
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https"):
         return None
-    host = parts.hostname or ""
-    if not site_host(host):
-        if base is None or urlsplit(base).hostname != host:
-            return None
+    if not site_host(parts.hostname or ""):
+        return None
     query = [(k, v) for k, v in parse_qsl(parts.query) if site.PAGINATION_PARAM.match(k)]
     query = [(k, v) for k, v in query if v != "1"]  # page 1 is the bare listing
     return urlunsplit(("https", site.HOST, _clean_path(parts.path), urlencode(sorted(query)), ""))

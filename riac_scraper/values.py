@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {
-    **{m: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
-    **{m[:3]: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
-    **{m: i for i, m in enumerate(
-        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1)},
-    **{m: i for i, m in enumerate(
-        "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split(), 1)},
-}
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
+)
+_MONTHS = {name: number for names in _MONTH_NAMES for number, name in enumerate(names.split(), 1)}
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _DOTTED = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})\b")

@@ -1,0 +1,48 @@
+"""Text normalization for every string an item carries."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from typing import Any
+
+from riac_scraper.items import Article, PollSnapshot
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE = re.compile(r"\s+")  # in Python 3 this covers no-break and other Unicode spaces
+
+
+def normalize_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _normalize(value: Any) -> Any:
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, list):
+        return [_normalize(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            setattr(value, f.name, _normalize(getattr(value, f.name)))
+    return value
+
+
+def normalize_article(article: Article) -> Article:
+    """Normalize every text field in place; drop paragraphs left empty."""
+    _normalize(article)
+    article.paragraphs = [p for p in article.paragraphs if p]
+    for author in article.authors:
+        author.bio = author.bio or None
+    return article
+
+
+class NormalizePipeline:
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            return normalize_article(item)
+        if isinstance(item, PollSnapshot):
+            return _normalize(item)
+        return item

@@ -1,0 +1,163 @@
+"""The ``riac`` command.
+
+riac crawl [--mirror] [--output DIR] [-a NAME=VALUE ...] [-s NAME=VALUE ...]
+riac mirror [--port PORT] [--root DIR]
+riac extract PAGE.html --url URL        (PAGE may be - for stdin)
+riac summary [DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from riac_scraper.mirror import BUNDLED_MIRROR, Mirror
+
+
+def _pairs(values: list[str], flag: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"riac: {flag} takes NAME=VALUE, got {value!r}")
+        pairs[name] = setting
+    return pairs
+
+
+def summarize(output: Path) -> str:
+    """A short text summary of the datasets under ``output``."""
+    import pyarrow.dataset as ds
+
+    lines = [f"datasets in {output}:"]
+    for name in ("articles", "authors", "polls", "failures"):
+        path = output / name
+        if not path.is_dir():
+            lines.append(f"  {name:<9} (none)")
+            continue
+        table = ds.dataset(path, partitioning="hive").to_table()
+        by_lang: dict[str, int] = {}
+        for lang in table.column("lang").to_pylist():
+            by_lang[str(lang)] = by_lang.get(str(lang), 0) + 1
+        langs = ", ".join(f"{k}: {v}" for k, v in sorted(by_lang.items()))
+        lines.append(f"  {name:<9} {table.num_rows:>6} rows  ({langs or 'empty'})")
+        if name == "failures" and table.num_rows:
+            reasons: dict[str, int] = {}
+            for stage, reason in zip(
+                table.column("stage").to_pylist(), table.column("reason").to_pylist(), strict=True
+            ):
+                reasons[f"{stage}: {reason}"] = reasons.get(f"{stage}: {reason}", 0) + 1
+            lines.extend(f"      {count} x {reason}" for reason, count in sorted(reasons.items()))
+    return "\n".join(lines)
+
+
+def crawl_problems(stats: dict[str, Any]) -> list[str]:
+    """Why a finished crawl should count as failed (empty when it should not)."""
+    problems = []
+    if stats.get("finish_reason") != "finished":
+        problems.append(f"the crawl did not finish normally (finish_reason: {stats.get('finish_reason')})")
+    if not stats.get("riac/written/articles"):
+        problems.append("no article was written")
+    if stats.get("spider_exceptions/count") or stats.get("log_count/ERROR"):
+        problems.append(f"{stats.get('log_count/ERROR', 0)} errors were logged")
+    return problems
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(_pairs(args.set, "-s"), priority="cmdline")
+    settings.set("RIAC_OUTPUT", str(args.output), priority="cmdline")
+    spider_args = _pairs(args.arg, "-a")
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        if args.mirror:
+            mirror = stack.enter_context(Mirror(Path(args.mirror_root)))
+            spider_args["base_url"] = mirror.base_url
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler("riac")
+        process.crawl(crawler, **spider_args)
+        process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    print(
+        f"\ncrawl {stats.get('riac/crawl_id', '?')} took {time.monotonic() - started:.1f} s: "
+        f"{stats.get('response_received_count', 0)} responses, "
+        f"{stats.get('riac/written/articles', 0)} article rows merged"
+    )
+    print(summarize(Path(args.output)))
+    problems = crawl_problems(stats)
+    for problem in problems:
+        print(f"riac: crawl failed: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_mirror(args: argparse.Namespace) -> int:
+    with Mirror(Path(args.root), port=args.port) as mirror:
+        print(mirror.base_url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            mirror.thread.join()
+    return 0
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from riac_scraper.api import extract
+
+    page = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
+    rows = extract(page, args.url)
+    json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    print()
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    print(summarize(Path(args.output)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="riac", description="RIAC (russiancouncil.ru) research datasets")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    crawl = commands.add_parser("crawl", help="crawl into Parquet datasets and print a summary")
+    crawl.add_argument("--mirror", action="store_true", help="serve the bundled mirror on loopback and crawl it")
+    crawl.add_argument("--mirror-root", default=str(BUNDLED_MIRROR), help=argparse.SUPPRESS)
+    crawl.add_argument("--output", default="output", help="dataset directory (default: output)")
+    crawl.add_argument("-a", dest="arg", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
+    crawl.add_argument("-s", dest="set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    crawl.set_defaults(run=cmd_crawl)
+
+    mirror = commands.add_parser("mirror", help="serve a mirror of the site on 127.0.0.1")
+    mirror.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    mirror.add_argument("--root", default=str(BUNDLED_MIRROR), help="mirror directory (default: the bundled one)")
+    mirror.set_defaults(run=cmd_mirror)
+
+    extract = commands.add_parser("extract", help="print the rows a crawl would store for one page, as JSON")
+    extract.add_argument("page", help="saved HTML page, or - for stdin")
+    extract.add_argument("--url", required=True, help="the page's URL on russiancouncil.ru")
+    extract.set_defaults(run=cmd_extract)
+
+    summary = commands.add_parser("summary", help="summarize the datasets in a directory")
+    summary.add_argument("output", nargs="?", default="output")
+    summary.set_defaults(run=cmd_summary)
+
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

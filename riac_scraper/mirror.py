@@ -1,0 +1,82 @@
+"""Serve a static mirror of the site (by default the bundled one) on loopback.
+
+Paths are the real site's: ``/en/news/`` serves ``<root>/en/news/index.html``
+and ``/en/news/?PAGEN_1=2`` serves ``<root>/en/news/page-2.html``; other query
+parameters (``sphrase_id``, ...) are ignored, as the real site ignores them.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BUNDLED_MIRROR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
+_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+
+
+def resolve(root: Path, target: str) -> Path | None:
+    """The file that answers a request target, or None (never a path outside root)."""
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    page = parse_qs(parts.query).get("PAGEN_1", ["1"])[0]
+    if path.endswith("/"):
+        name = "index.html" if page == "1" else f"page-{page}.html"
+        candidate = root / path.strip("/") / name
+    else:
+        candidate = root / path.strip("/")
+    try:
+        candidate = candidate.resolve()
+        candidate.relative_to(root.resolve())
+    except (ValueError, OSError):
+        return None
+    return candidate if candidate.is_file() else None
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    server_version = "riac-mirror"
+
+    def __init__(self, *args, root: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.root = root
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        found = resolve(self.root, self.path)
+        if found is None:
+            self.send_error(404)
+            return
+        body = found.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", _TYPES.get(found.suffix, "application/octet-stream"))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: the crawler logs what it fetched
+
+
+class Mirror:
+    """A mirror server running in a background thread; use as a context manager."""
+
+    def __init__(self, root: Path = BUNDLED_MIRROR, port: int = 0, host: str = "127.0.0.1") -> None:
+        if not root.is_dir():
+            raise FileNotFoundError(f"mirror root is not a directory: {root}")
+        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, root=root))
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="riac-mirror", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> Mirror:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

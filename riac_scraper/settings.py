@@ -1,0 +1,41 @@
+"""Scrapy settings for riac-scraper: polite defaults for the live site.
+
+A crawl of a loopback mirror (``-a base_url=http://127.0.0.1:PORT``) drops the
+politeness delays itself; see ``RiacSpider.from_crawler``.
+"""
+
+BOT_NAME = "riac_scraper"
+SPIDER_MODULES = ["riac_scraper.spiders"]
+NEWSPIDER_MODULE = "riac_scraper.spiders"
+
+USER_AGENT = "riac-scraper/0.1 (research dataset crawler; polite, obeys robots.txt)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+HTTPERROR_ALLOW_ALL = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Order matters: normalize before validating, validate before de-duplicating,
+# and write last. Each pipeline is one concern; see pipelines/__init__.py.
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.parquet.ParquetPipeline": 900,
+}
+
+# Where the datasets go (relative to the working directory).
+RIAC_OUTPUT = "output"
+# Rows held per dataset before they are flushed to a staged Parquet part.
+RIAC_FLUSH_ROWS = 500

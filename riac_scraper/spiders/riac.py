@@ -1,0 +1,153 @@
+"""The ``riac`` spider: follows listing pages and hands article pages to extraction.
+
+scrapy crawl riac                                   # the live site
+scrapy crawl riac -a base_url=http://127.0.0.1:8000 # a mirror with the same paths
+scrapy crawl riac -a urls=FILE                      # only these article URLs
+scrapy crawl riac -a sections=analytics,comments -a lang=en
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from riac_scraper import site
+from riac_scraper.extraction import parse_article
+from riac_scraper.items import Article, CrawlFailure, PollSnapshot
+from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
+
+
+def _split(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    if not value:
+        return allowed
+    chosen = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in chosen if v not in allowed]
+    if unknown or not chosen:
+        raise ValueError(f"unknown {what} {', '.join(unknown) or value!r}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RiacSpider(scrapy.Spider):
+    name = "riac"
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        urls: str | None = None,
+        sections: str | None = None,
+        lang: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        if self.base_url:
+            parts = urlsplit(self.base_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+            self.allowed_domains = [parts.hostname]
+        else:
+            self.allowed_domains = sorted(site.HOST_ALIASES)
+        self.sections = _split(sections, site.DEFAULT_SECTIONS, "section")
+        self.langs = _split(lang, site.LANGS, "language")
+        self.url_file = Path(urls) if urls else None
+        if self.url_file and not self.url_file.is_file():
+            raise ValueError(f"urls file not found: {self.url_file}")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        host = urlsplit(spider.base_url).hostname if spider.base_url else None
+        if host and _is_loopback(host):
+            # A mirror on this machine: no politeness delays. -s still overrides these.
+            for name, value in (
+                ("AUTOTHROTTLE_ENABLED", False),
+                ("DOWNLOAD_DELAY", 0),
+                ("CONCURRENT_REQUESTS_PER_DOMAIN", 16),
+                ("RETRY_TIMES", 1),
+            ):
+                crawler.settings.set(name, value, priority="spider")
+        return spider
+
+    def _request(self, canonical: str, callback: Any) -> scrapy.Request:
+        return scrapy.Request(
+            fetch_url(canonical, self.base_url),
+            callback=callback,
+            errback=self.on_error,
+            cb_kwargs={"canonical": canonical},
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
+        if self.url_file:
+            for number, line in enumerate(self.url_file.read_text("utf-8").splitlines(), 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                canonical = canonical_url(line)
+                kind = classify(canonical) if canonical else None
+                if kind is None or kind.kind != "article":
+                    self.logger.warning("%s:%d: not a RIAC article URL, skipped: %s", self.url_file, number, line)
+                    self.crawler.stats.inc_value("riac/urls_file/skipped")
+                    continue
+                yield self._request(canonical, self.parse_article)
+            return
+        for lang in self.langs:
+            for section in self.sections:
+                yield self._request(listing_url(section, lang), self.parse_listing)
+
+    def parse_listing(self, response: Response, canonical: str) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        here = classify(canonical)
+        for href in response.css("a::attr(href)").getall():
+            url = canonical_url(href, canonical)
+            kind = classify(url) if url else None
+            if url is None or kind is None or here is None or kind.lang != here.lang:
+                continue
+            if kind.kind == "article" and kind.section in self.sections:
+                yield self._request(url, self.parse_article)
+            elif kind.kind == "listing" and kind.section == here.section:
+                yield self._request(url, self.parse_listing)
+
+    def parse_article(self, response: Response, canonical: str) -> Iterator[Article | PollSnapshot | CrawlFailure]:
+        now = dt.datetime.now(dt.UTC)
+        if not isinstance(response, TextResponse):
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "none"
+            yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
+            return
+        try:
+            article = parse_article(response.text, canonical, fetched_at=now)
+        except Exception as exc:  # one broken page must not end the crawl
+            self.logger.exception("extraction failed for %s", canonical)
+            yield CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", now)
+            return
+        yield article
+        yield from article.polls
+
+    def on_error(self, failure: Failure) -> Iterator[CrawlFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else f"{failure.type.__name__}: {failure.value}"
+        canonical = request.cb_kwargs.get("canonical", request.url)
+        yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
