@@ -425,7 +425,8 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
         text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
         paragraphs = _clean_body([Block(p, "p") for p in text.split("\n") if p.strip()])
         layers.note("body", False)
-    article.paragraphs = paragraphs
+    title_key = _key(article.title or "")
+    article.paragraphs = [p for p in paragraphs if _key(p) != title_key]  # the title is not body text
     article.lead = paragraphs[0] if paragraphs else None
     if not lead_nodes:
         layers.note("lead", False)

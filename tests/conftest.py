@@ -1,0 +1,52 @@
+"""Shared helpers: fixture pages as the crawler would see them, the mirror
+server, and real ``scrapy crawl`` runs against it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from riac_scraper.mirror import Mirror
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SITE = FIXTURES / "site"
+EXPECTED = FIXTURES / "expected"
+SEED = ROOT.parent / "shared" / "seed" / "000_049bbc58535707c4.txt"
+SEED_URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+
+
+def page_path(url: str, site: Path = SITE) -> Path:
+    """The mirror file that serves a real-site URL."""
+    return site / urlsplit(url).path.strip("/") / "index.html"
+
+
+def page_html(url: str) -> str:
+    return page_path(url).read_text("utf-8")
+
+
+def expected_cases() -> list[str]:
+    return sorted(p.stem for p in EXPECTED.glob("*.json"))
+
+
+def load_expected(name: str) -> dict:
+    return json.loads((EXPECTED / f"{name}.json").read_text("utf-8"))
+
+
+def run_crawl(base_url: str, output: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """A real ``scrapy crawl riac`` in a subprocess, as a user would run it."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "riac", "-a", f"base_url={base_url}",
+               "-s", f"RIAC_OUTPUT={output}", "-s", "LOG_LEVEL=INFO", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Iterator[Mirror]:
+    with Mirror(SITE) as server:
+        yield server
