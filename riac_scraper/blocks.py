@@ -17,12 +17,12 @@ from lxml import etree
 BLOCK_TAGS = frozenset(
     (
         "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption "
-        "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main menu nav ol p pre section summary "
+        "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main menu ol p pre section summary "
         "table tbody thead tfoot td th tr ul caption"
     ).split()
 )
 SKIP_TAGS = frozenset(
-    ("script style noscript template svg iframe head select option textarea input object embed canvas map").split()
+    ("script style noscript template svg iframe head select option textarea input object embed canvas map nav").split()
 )
 _SPACE = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

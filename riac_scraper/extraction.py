@@ -424,6 +424,8 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
 
         text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
         paragraphs = _clean_body([Block(p, "p") for p in text.split("\n") if p.strip()])
+        if not any(_is_paragraph(p) for p in paragraphs):
+            paragraphs = []  # menus and captions are not an article
         layers.note("body", False)
     title_key = _key(article.title or "")
     article.paragraphs = [p for p in paragraphs if _key(p) != title_key]  # the title is not body text

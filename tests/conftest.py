@@ -19,7 +19,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SITE = FIXTURES / "site"
 EXPECTED = FIXTURES / "expected"
 SEED = ROOT.parent / "shared" / "seed" / "000_049bbc58535707c4.txt"
-SEED_URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+SEED_URL = (
+    "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+)
 
 
 def page_path(url: str, site: Path = SITE) -> Path:
@@ -41,8 +43,20 @@ def load_expected(name: str) -> dict:
 
 def run_crawl(base_url: str, output: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """A real ``scrapy crawl riac`` in a subprocess, as a user would run it."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "riac", "-a", f"base_url={base_url}",
-               "-s", f"RIAC_OUTPUT={output}", "-s", "LOG_LEVEL=INFO", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "riac",
+        "-a",
+        f"base_url={base_url}",
+        "-s",
+        f"RIAC_OUTPUT={output}",
+        "-s",
+        "LOG_LEVEL=INFO",
+        *args,
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
 
 

@@ -22,13 +22,22 @@ def test_single_br_is_a_line_break_inside_a_paragraph() -> None:
 
 
 def test_scripts_styles_and_hidden_elements_are_never_read() -> None:
-    html = ("<body><script>var x = 'Share this article';</script><style>p{}</style>"
-            "<p hidden>Hidden</p><p style='display: none'>Gone</p><p>Shown</p></body>")
+    html = (
+        "<body><script>var x = 'Share this article';</script><style>p{}</style>"
+        "<p hidden>Hidden</p><p style='display: none'>Gone</p><p>Shown</p></body>"
+    )
     assert texts(html) == ["Shown"]
 
 
 def test_links_and_images_are_recorded() -> None:
-    blocks = linearize(Selector(text='<div><img src="/upload/a%20b.jpg"><p><a href="/x/">Linked title</a></p>'
-                                      '<p>Text with <a href="/y/">a link</a> inside.</p></div>').root)
+    blocks = linearize(
+        Selector(
+            text='<div><img src="/upload/a%20b.jpg"><p><a href="/x/">Linked title</a></p>'
+            '<p>Text with <a href="/y/">a link</a> inside.</p></div>'
+        ).root
+    )
     assert [(b.text, b.image, b.href) for b in blocks] == [
-        ("a b.jpg", "a b.jpg", None), ("Linked title", None, "/x/"), ("Text with a link inside.", None, None)]
+        ("a b.jpg", "a b.jpg", None),
+        ("Linked title", None, "/x/"),
+        ("Text with a link inside.", None, None),
+    ]

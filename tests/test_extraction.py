@@ -16,8 +16,22 @@ import pytest
 from riac_scraper import extract
 from tests.conftest import expected_cases, load_expected, page_html
 
-FIELDS = ["url", "lang", "section", "title", "lead", "body", "authors", "rating_votes", "rating_value",
-          "translation_url", "published", "regions", "tags", "polls"]
+FIELDS = [
+    "url",
+    "lang",
+    "section",
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "rating_votes",
+    "rating_value",
+    "translation_url",
+    "published",
+    "regions",
+    "tags",
+    "polls",
+]
 
 
 def stored_fields(html: str, url: str) -> dict[str, Any]:
@@ -28,8 +42,11 @@ def stored_fields(html: str, url: str) -> dict[str, Any]:
     for row in rows["polls"]:
         poll = polls.setdefault(row["poll_id"], {"question": row["question"], "options": []})
         poll["options"].append({"option": row["option"], "votes": row["votes"], "percent": row["percent"]})
-    return {**article, "published": article["published"] and article["published"].isoformat(),
-            "polls": list(polls.values())}
+    return {
+        **article,
+        "published": article["published"] and article["published"].isoformat(),
+        "polls": list(polls.values()),
+    }
 
 
 def strip_attributes(html: str) -> str:

@@ -19,42 +19,78 @@ PARAGRAPHS = [
 
 
 def page(*middle: str, title: str = "A Comment on Something") -> str:
-    return ("<html><body><h1>" + title + "</h1>" + "".join(f"<div>{m}</div>" for m in middle)
-            + "".join(f"<div>{p}</div>" for p in PARAGRAPHS) + "<div>Share this article</div></body></html>")
+    return (
+        "<html><body><h1>"
+        + title
+        + "</h1>"
+        + "".join(f"<div>{m}</div>" for m in middle)
+        + "".join(f"<div>{p}</div>" for p in PARAGRAPHS)
+        + "<div>Share this article</div></body></html>"
+    )
 
 
 def blocks(*texts: str) -> list[Block]:
     return [Block(t, "div") for t in texts]
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("Print", "print"), ("Print Читать на русском", "print"), ("Read in English", "translation"),
-    ("Rate this article", "rate"), ("(votes: 4, rating: 4.75)", "rating"), ("(no votes)", "rating"),
-    ("(Голосов: 62, Рейтинг: 4.42)", "rating"), (" (62 голоса)", "votes"), ("(1 vote)", "votes"),
-    ("Share this article", "share"), ("Поделиться статьей", "share"), ("Poll conducted", "poll"),
-    ("For business For researchers For students", "footer"), ("Region: Russia, Europe", "label"),
-    ("A normal sentence about Print media.", None), ("Printing", None),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Print", "print"),
+        ("Print Читать на русском", "print"),
+        ("Read in English", "translation"),
+        ("Rate this article", "rate"),
+        ("(votes: 4, rating: 4.75)", "rating"),
+        ("(no votes)", "rating"),
+        ("(Голосов: 62, Рейтинг: 4.42)", "rating"),
+        (" (62 голоса)", "votes"),
+        ("(1 vote)", "votes"),
+        ("Share this article", "share"),
+        ("Поделиться статьей", "share"),
+        ("Poll conducted", "poll"),
+        ("For business For researchers For students", "footer"),
+        ("Region: Russia, Europe", "label"),
+        ("A normal sentence about Print media.", None),
+        ("Printing", None),
+    ],
+)
 def test_widget_kind(text: str, kind: str | None) -> None:
     assert widget_kind(text) == kind
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("Igor Ivanov", True), ("Игорь Иванов", True), ("Ivan S. Petrov", True), ("Jean de la Fontaine", True),
-    ("RIAC Member", True),  # name-shaped: the name/bio alternation tells them apart
-    ("Andrey Kortunov:", False), ("The summit proved unsensational.", False), ("igor ivanov", False),
-    ("President of the Russian International Affairs Council (RIAC)", False),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Igor Ivanov", True),
+        ("Игорь Иванов", True),
+        ("Ivan S. Petrov", True),
+        ("Jean de la Fontaine", True),
+        ("RIAC Member", True),  # name-shaped: the name/bio alternation tells them apart
+        ("Andrey Kortunov:", False),
+        ("The summit proved unsensational.", False),
+        ("igor ivanov", False),
+        ("President of the Russian International Affairs Council (RIAC)", False),
+    ],
+)
 def test_looks_like_name(text: str, name: bool) -> None:
     assert looks_like_name(text) is name
 
 
 def test_authors_and_bios_without_any_markup_hints() -> None:
-    html = page("Rate this article", "(votes: 3, rating: 4)", "Share this article",
-                "Anna Volkova", "Ph.D. in History, RIAC expert", "Pavel Grigoriev", "RIAC Member")
+    html = page(
+        "Rate this article",
+        "(votes: 3, rating: 4)",
+        "Share this article",
+        "Anna Volkova",
+        "Ph.D. in History, RIAC expert",
+        "Pavel Grigoriev",
+        "RIAC Member",
+    )
     article = parse_article(html, URL, fetched_at=NOW)
     assert [(a.name, a.bio) for a in article.authors] == [
-        ("Anna Volkova", "Ph.D. in History, RIAC expert"), ("Pavel Grigoriev", "RIAC Member")]
+        ("Anna Volkova", "Ph.D. in History, RIAC expert"),
+        ("Pavel Grigoriev", "RIAC Member"),
+    ]
     assert article.paragraphs == PARAGRAPHS
     assert (article.rating_votes, article.rating_value) == (3, 4.0)
 
@@ -80,24 +116,28 @@ def test_paragraphs_sharing_a_phrase_are_not_duplicates() -> None:
 
 
 def test_malformed_rating_becomes_null_with_a_warning() -> None:
-    article = parse_article(page("Rate this article", "(votes: abc, rating: 9.5)", "Share this article"),
-                            URL, fetched_at=NOW)
+    article = parse_article(
+        page("Rate this article", "(votes: abc, rating: 9.5)", "Share this article"), URL, fetched_at=NOW
+    )
     assert (article.rating_votes, article.rating_value) == (None, None)
     assert any("rating votes" in w for w in article.warnings)
     assert any("rating value" in w for w in article.warnings)
 
 
 def test_poll_with_labels_on_the_same_line_and_a_missing_label() -> None:
-    polls = parse_polls(blocks("Poll conducted", "1. Who will win?", "Team A 12 (60%)", "8 (40%)",
-                               "For business"), "en", URL, NOW, [])
+    polls = parse_polls(
+        blocks("Poll conducted", "1. Who will win?", "Team A 12 (60%)", "8 (40%)", "For business"), "en", URL, NOW, []
+    )
     assert [(p.question, [(o.option, o.votes, o.percent) for o in p.options]) for p in polls] == [
-        ("Who will win?", [("Team A", 12, 60.0), (None, 8, 40.0)])]
+        ("Who will win?", [("Team A", 12, 60.0), (None, 8, 40.0)])
+    ]
     assert polls[0].total_votes == 20
 
 
 def test_two_numbered_questions_are_two_polls() -> None:
-    polls = parse_polls(blocks("Poll conducted", "1. First?", "Yes", "3 (100%)", "2. Second?", "No", "1 (100%)"),
-                        "en", URL, NOW, [])
+    polls = parse_polls(
+        blocks("Poll conducted", "1. First?", "Yes", "3 (100%)", "2. Second?", "No", "1 (100%)"), "en", URL, NOW, []
+    )
     assert [p.question for p in polls] == ["First?", "Second?"]
 
 
@@ -114,11 +154,17 @@ def test_same_poll_on_different_pages_has_one_id() -> None:
     assert a[0].poll_id == b[0].poll_id
 
 
-@pytest.mark.parametrize("html", [
-    b"", b"<html></html>", b"<html><body><h1>Only a title</h1></body></html>",
-    b"\xff\xfe\x00garbage\x00", b"<html><body><p>Unclosed <b>tags <i>everywhere",
-    b"<html><body>" + b"<div>" * 400 + b"deep" + b"</div>" * 400 + b"</body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"",
+        b"<html></html>",
+        b"<html><body><h1>Only a title</h1></body></html>",
+        b"\xff\xfe\x00garbage\x00",
+        b"<html><body><p>Unclosed <b>tags <i>everywhere",
+        b"<html><body>" + b"<div>" * 400 + b"deep" + b"</div>" * 400 + b"</body></html>",
+    ],
+)
 def test_pages_without_an_article_give_a_failure_record_not_an_exception(html: bytes) -> None:
     rows = extract(html, URL)
     assert rows["articles"] == []

@@ -10,10 +10,20 @@ from riac_scraper import extract
 from riac_scraper.blocks import linearize
 from tests.conftest import SEED, SEED_URL, page_html
 
-IVANOV_BIO = ("President of the Russian International Affairs Council (RIAC), Minister of Foreign Affairs "
-              "of the Russian Federation (1998–2004)")
-WIDGET_TEXT = ["Print", "Rate this article", "Share this article", "Poll conducted", "For business",
-               "For researchers", "For students", "Читать на русском"]
+IVANOV_BIO = (
+    "President of the Russian International Affairs Council (RIAC), Minister of Foreign Affairs "
+    "of the Russian Federation (1998–2004)"
+)
+WIDGET_TEXT = [
+    "Print",
+    "Rate this article",
+    "Share this article",
+    "Poll conducted",
+    "For business",
+    "For researchers",
+    "For students",
+    "Читать на русском",
+]
 TEASER_TEXT = ["pashinian2m.jpg", "Andrey Kortunov:", "Trump, Putin and China"]
 
 
@@ -69,12 +79,13 @@ def test_poll(rows: dict) -> None:
 
 def test_translation_link(article: dict) -> None:
     assert article["translation_url"] == (
-        "https://russiancouncil.ru/analytics-and-comments/analytics/khelsinkskiy-sammit-nachalo-puti/")
+        "https://russiancouncil.ru/analytics-and-comments/analytics/khelsinkskiy-sammit-nachalo-puti/"
+    )
 
 
 def test_mirror_page_shows_the_seed_text_exactly() -> None:
     seed_lines = [line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()]
     blocks = [b.text for b in linearize(Selector(text=page_html(SEED_URL)).root) if b.tag != "h1"]
     start = blocks.index(seed_lines[0])
-    assert blocks[start:start + len(seed_lines)] == seed_lines
-    assert blocks[start + len(seed_lines):] == []
+    assert blocks[start : start + len(seed_lines)] == seed_lines
+    assert blocks[start + len(seed_lines) :] == []

@@ -4,32 +4,45 @@ import pytest
 
 from riac_scraper.urls import canonical_url, classify, fetch_url, url_lang
 
-ARTICLE = "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+ARTICLE = (
+    "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+)
 
 
-@pytest.mark.parametrize("variant", [
-    ARTICLE,
-    ARTICLE.replace("https://", "http://"),
-    ARTICLE.replace("russiancouncil.ru", "www.russiancouncil.ru"),
-    ARTICLE.replace("russiancouncil.ru", "russiancouncil.ru."),
-    ARTICLE.replace("russiancouncil.ru", "WWW.RussianCouncil.RU."),
-    ARTICLE + "?sphrase_id=4311",
-    ARTICLE + "?utm_source=x&sphrase_id=1#comments",
-    ARTICLE.rstrip("/"),
-    ARTICLE.replace("/analytics/", "//analytics/"),
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        ARTICLE,
+        ARTICLE.replace("https://", "http://"),
+        ARTICLE.replace("russiancouncil.ru", "www.russiancouncil.ru"),
+        ARTICLE.replace("russiancouncil.ru", "russiancouncil.ru."),
+        ARTICLE.replace("russiancouncil.ru", "WWW.RussianCouncil.RU."),
+        ARTICLE + "?sphrase_id=4311",
+        ARTICLE + "?utm_source=x&sphrase_id=1#comments",
+        ARTICLE.rstrip("/"),
+        ARTICLE.replace("/analytics/", "//analytics/"),
+    ],
+)
 def test_url_variants_collapse(variant: str) -> None:
     assert canonical_url(variant) == ARTICLE
 
 
 def test_relative_urls_resolve_against_the_base() -> None:
     assert canonical_url("../comments/x/", ARTICLE) == (
-        "https://russiancouncil.ru/en/analytics-and-comments/analytics/comments/x/")
+        "https://russiancouncil.ru/en/analytics-and-comments/analytics/comments/x/"
+    )
     assert canonical_url("/en/news/", ARTICLE) == "https://russiancouncil.ru/en/news/"
 
 
-@pytest.mark.parametrize("url", ["https://example.com/en/news/", "mailto:info@russiancouncil.ru",
-                                 "javascript:window.print()", "https://russiancouncil.ru.evil.com/en/news/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/en/news/",
+        "mailto:info@russiancouncil.ru",
+        "javascript:window.print()",
+        "https://russiancouncil.ru.evil.com/en/news/",
+    ],
+)
 def test_other_hosts_and_schemes_are_not_the_site(url: str) -> None:
     assert canonical_url(url) is None
 
@@ -39,30 +52,40 @@ def test_pagination_survives_and_page_one_is_the_listing() -> None:
     assert canonical_url("/en/news/?PAGEN_1=1", ARTICLE) == "https://russiancouncil.ru/en/news/"
 
 
-@pytest.mark.parametrize(("url", "kind", "lang", "section"), [
-    (ARTICLE, "article", "en", "analytics"),
-    ("https://russiancouncil.ru/analytics-and-comments/comments/slug/", "article", "ru", "comments"),
-    ("https://russiancouncil.ru/en/analytics-and-comments/interview/slug/", "article", "en", "interview"),
-    ("https://russiancouncil.ru/en/news/rsmd-provel-kruglyy-stol-po-/", "article", "en", "news"),
-    ("https://russiancouncil.ru/en/blogs/someone/a-post/", "article", "en", "blogs"),
-    ("https://russiancouncil.ru/en/blogs/someone/", "listing", "en", "blogs"),
-    ("https://russiancouncil.ru/news/?PAGEN_1=3", "listing", "ru", "news"),
-    ("https://russiancouncil.ru/analytics-and-comments/analytics/", "listing", "ru", "analytics"),
-])
+@pytest.mark.parametrize(
+    ("url", "kind", "lang", "section"),
+    [
+        (ARTICLE, "article", "en", "analytics"),
+        ("https://russiancouncil.ru/analytics-and-comments/comments/slug/", "article", "ru", "comments"),
+        ("https://russiancouncil.ru/en/analytics-and-comments/interview/slug/", "article", "en", "interview"),
+        ("https://russiancouncil.ru/en/news/rsmd-provel-kruglyy-stol-po-/", "article", "en", "news"),
+        ("https://russiancouncil.ru/en/blogs/someone/a-post/", "article", "en", "blogs"),
+        ("https://russiancouncil.ru/en/blogs/someone/", "listing", "en", "blogs"),
+        ("https://russiancouncil.ru/news/?PAGEN_1=3", "listing", "ru", "news"),
+        ("https://russiancouncil.ru/analytics-and-comments/analytics/", "listing", "ru", "analytics"),
+    ],
+)
 def test_classify(url: str, kind: str, lang: str, section: str) -> None:
     page = classify(url)
     assert page is not None and (page.kind, page.lang, page.section) == (kind, lang, section)
 
 
-@pytest.mark.parametrize("url", ["https://russiancouncil.ru/", "https://russiancouncil.ru/en/about-us/experts/x/",
-                                 "https://russiancouncil.ru/upload/a.pdf"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://russiancouncil.ru/",
+        "https://russiancouncil.ru/en/about-us/experts/x/",
+        "https://russiancouncil.ru/upload/a.pdf",
+    ],
+)
 def test_classify_other_pages(url: str) -> None:
     assert classify(url) is None
 
 
 def test_fetch_url_points_at_the_mirror_but_keeps_path_and_page() -> None:
     assert fetch_url("https://russiancouncil.ru/en/news/?PAGEN_1=2", "http://127.0.0.1:8000") == (
-        "http://127.0.0.1:8000/en/news/?PAGEN_1=2")
+        "http://127.0.0.1:8000/en/news/?PAGEN_1=2"
+    )
     assert fetch_url(ARTICLE, None) == ARTICLE
 
 

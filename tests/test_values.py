@@ -32,15 +32,18 @@ def test_parse_float_out_of_range_is_null_with_a_warning() -> None:
     assert warnings == ["percent: 131.0 is outside 0.0..100.0"]
 
 
-@pytest.mark.parametrize(("text", "date"), [
-    ("2018-07-18", dt.date(2018, 7, 18)),
-    ("2018-07-18T10:00:00+03:00", dt.date(2018, 7, 18)),
-    ("18.07.2018", dt.date(2018, 7, 18)),
-    ("18 July 2018", dt.date(2018, 7, 18)),
-    ("18 июля 2018", dt.date(2018, 7, 18)),
-    ("July 18, 2018", dt.date(2018, 7, 18)),
-    ("18 Jul. 2018", dt.date(2018, 7, 18)),
-])
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2018-07-18", dt.date(2018, 7, 18)),
+        ("2018-07-18T10:00:00+03:00", dt.date(2018, 7, 18)),
+        ("18.07.2018", dt.date(2018, 7, 18)),
+        ("18 July 2018", dt.date(2018, 7, 18)),
+        ("18 июля 2018", dt.date(2018, 7, 18)),
+        ("July 18, 2018", dt.date(2018, 7, 18)),
+        ("18 Jul. 2018", dt.date(2018, 7, 18)),
+    ],
+)
 def test_parse_date(text: str, date: dt.date) -> None:
     assert parse_date(text, "published", []) == date
 

@@ -32,7 +32,7 @@ def _split(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str,
     chosen = tuple(v.strip() for v in value.split(",") if v.strip())
     unknown = [v for v in chosen if v not in allowed]
     if unknown or not chosen:
-        raise ValueError(f"unknown {what} {', '.join(unknown) or value!r}; choose from {', '.join(allowed)}")
+        raise ValueError(f"unknown {what}: {', '.join(unknown) or value}; choose from {', '.join(allowed)}")
     return chosen
 
 

@@ -1,0 +1,122 @@
+"""The Parquet store: staging, merging, latest fetch wins, nothing half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from riac_scraper.items import Article, Author, CrawlFailure
+from riac_scraper.records import article_row, failure_row
+from riac_scraper.store import DatasetStore
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def article(slug: str, title: str, fetched_at: dt.datetime, lang: str = "en", authors: tuple[str, ...] = ()) -> dict:
+    prefix = "/en" if lang == "en" else ""
+    return article_row(
+        Article(
+            url=f"https://russiancouncil.ru{prefix}/news/{slug}/",
+            lang=lang,
+            section="news",
+            title=title,
+            paragraphs=["Body text."],
+            authors=[Author(name) for name in authors],
+            fetched_at=fetched_at,
+        )
+    )
+
+
+def crawl(root: Path, rows: list[dict], flush_rows: int = 500) -> DatasetStore:
+    store = DatasetStore(root, flush_rows=flush_rows)
+    store.add("articles", rows)
+    store.commit()
+    return store
+
+
+def test_datasets_are_partitioned_by_language(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "A", T0), article("b", "Б", T0, lang="ru")])
+    df = pd.read_parquet(tmp_path / "articles")
+    assert sorted(zip(df["lang"].astype(str), df["title"], strict=True)) == [("en", "A"), ("ru", "Б")]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")) == [
+        "articles/lang=en/part-0.parquet",
+        "articles/lang=ru/part-0.parquet",
+        "authors/lang=en/part-0.parquet",
+        "authors/lang=ru/part-0.parquet",
+    ]
+
+
+def test_recrawl_keeps_one_row_per_article_and_the_latest_fetch_wins(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "Old title", T0), article("b", "B", T0)])
+    crawl(tmp_path, [article("a", "New title", T0 + dt.timedelta(days=1)), article("c", "C", T0)])
+    df = pd.read_parquet(tmp_path / "articles").sort_values("url")
+    assert df["title"].tolist() == ["New title", "B", "C"]
+
+
+def test_an_older_fetch_does_not_replace_a_newer_one(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "New", T0 + dt.timedelta(days=1))])
+    crawl(tmp_path, [article("a", "Old", T0)])
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["New"]
+
+
+def test_within_one_crawl_the_later_row_wins(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "First", T0), article("a", "Second", T0)])
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["Second"]
+
+
+def test_rows_are_flushed_in_parts_while_crawling(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path, flush_rows=2)
+    for i in range(5):
+        store.add("articles", [article(str(i), str(i), T0)])
+    assert len(list((store.staging / "articles").glob("part-*.parquet"))) == 2
+    assert len(store._buffers["articles"]) == 1
+    store.commit()
+    assert len(pd.read_parquet(tmp_path / "articles")) == 5
+    assert not (tmp_path / ".staging").exists()
+
+
+def test_no_visible_temporary_files_are_left(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "A", T0)])
+    crawl(tmp_path, [article("a", "A2", T0 + dt.timedelta(1))])
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".parquet"]
+    assert leftovers == []
+
+
+def test_authors_are_counted_per_person_and_language(tmp_path: Path) -> None:
+    crawl(
+        tmp_path,
+        [
+            article("a", "A", T0, authors=("Anna Volkova", "Igor Ivanov")),
+            article("b", "B", T0, authors=("anna  volkova",)),
+            article("c", "C", T0, lang="ru", authors=("Анна Волкова",)),
+        ],
+    )
+    df = pd.read_parquet(tmp_path / "authors")
+    counts = {(str(r.lang), r.name): r.article_count for r in df.itertuples()}
+    assert counts == {("en", "Anna Volkova"): 2, ("en", "Igor Ivanov"): 1, ("ru", "Анна Волкова"): 1}
+    assert df["author_id"].is_unique
+
+
+def test_failures_are_appended_per_crawl(tmp_path: Path) -> None:
+    for _ in range(2):
+        store = DatasetStore(tmp_path)
+        store.add(
+            "failures",
+            [
+                failure_row(
+                    CrawlFailure("https://russiancouncil.ru/en/news/x/", "download", "HTTP 404", T0), store.crawl_id
+                )
+            ],
+        )
+        store.commit()
+    df = pd.read_parquet(tmp_path / "failures")
+    assert len(df) == 2 and df["crawl_id"].nunique() == 2
+
+
+@pytest.mark.parametrize("column", ["rating_votes", "word_count"])
+def test_integer_columns_stay_integers_in_pandas_even_when_null(tmp_path: Path, column: str) -> None:
+    crawl(tmp_path, [article("a", "A", T0)])
+    assert str(pd.read_parquet(tmp_path / "articles")[column].dtype) == "Int32"
