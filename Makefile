@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 crawl: setup
-	$(BIN)/riac crawl --mirror --output output
+	$(BIN)/riac crawl --mirror --output output -s LOG_LEVEL=WARNING
 
 test: lint
 	$(BIN)/python -m pytest

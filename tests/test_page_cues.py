@@ -177,3 +177,14 @@ def test_windows_1251_page_without_any_declared_charset() -> None:
     url = "https://russiancouncil.ru/analytics-and-comments/comments/some-comment/"
     rows = extract(html.encode("cp1251"), url)
     assert rows["articles"][0]["authors"][0]["name"] == "Игорь Иванов"
+
+
+def test_language_mismatch_is_kept_and_recorded() -> None:
+    russian = (
+        "Государства все активнее заявляют о праве контролировать данные и платформы на своей территории, "
+        "а международное право пока не дает ясного ответа."
+    )
+    html = f"<html><body><h1>Заголовок статьи</h1><p>{russian}</p><p>{russian} Еще одно предложение.</p></body></html>"
+    (row,) = extract(html, URL)["articles"]
+    assert (row["lang"], row["detected_lang"]) == ("en", "ru")
+    assert any("language" in w for w in row["warnings"])
