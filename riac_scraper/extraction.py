@@ -195,21 +195,27 @@ def _is_bio(block: Block, lead_known: bool) -> bool:
     return lead_known or not _TERMINAL.search(block.text)
 
 
-def _authors_from_text(blocks: list[Block], start: int, lead_at: int | None, base: str) -> tuple[list[Author], int]:
-    """Name / bio pairs at the top of the text; returns them and where the lead starts."""
-    limit = lead_at if lead_at is not None else len(blocks)
+def _authors_from_text(
+    blocks: list[Block], start: int, end: int, lead_at: int | None, base: str
+) -> tuple[list[Author], int]:
+    """Name / bio pairs at the top of the text (author photos skipped); returns
+    them and where the lead starts.  Without a known lead, one block is left
+    for it."""
+    limit = lead_at if lead_at is not None else end - 1
     authors: list[Author] = []
     i = start
-    while i < limit - (0 if lead_at is not None else 1) and looks_like_name(blocks[i].text):
+    while True:
+        while i < limit and _is_image(blocks[i]):
+            i += 1
+        if i >= limit or not looks_like_name(blocks[i].text):
+            return authors, i
         author = Author(name=blocks[i].text, url=canonical_url(blocks[i].href, base) if blocks[i].href else None)
-        nxt = i + 1
-        repeated_lead = nxt + 1 < len(blocks) and _key(blocks[nxt].text) == _key(blocks[nxt + 1].text)
-        if nxt < limit and not repeated_lead and _is_bio(blocks[nxt], lead_at is not None):
-            author.bio = blocks[nxt].text
-            nxt += 1
+        i += 1
+        repeated_lead = i + 1 < end and _key(blocks[i].text) == _key(blocks[i + 1].text)
+        if i < limit and not repeated_lead and _is_bio(blocks[i], lead_at is not None):
+            author.bio = blocks[i].text
+            i += 1
         authors.append(author)
-        i = nxt
-    return authors, i
 
 
 def _authors_from_selectors(sel: Selector, base: str) -> list[Author]:
@@ -364,10 +370,17 @@ def _translation(sel: Selector, meta: PageMetadata, lang: str, base: str, layers
     return None
 
 
-def _published(meta: PageMetadata, html: str, warnings: list[str], layers: _Layers) -> dt.date | None:
+def _published(
+    meta: PageMetadata, header: list[Block], html: str, warnings: list[str], layers: _Layers
+) -> dt.date | None:
+    """Structured metadata first, then a date printed above the text, then htmldate."""
     for candidate in meta.published:
         date = parse_date(candidate, "published", warnings)
         if date:
+            return date
+    for block in reversed(header):
+        if len(block.text) < 40 and (date := parse_date(block.text, "", [])) is not None:
+            layers.note("published", False)
             return date
     from htmldate import find_date  # the last resort; imported lazily, it is slow to load
 
@@ -399,22 +412,19 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
 
     body_nodes = _select_text(sel, site.SELECTORS["body"])
     lead_nodes = _select_text(sel, site.SELECTORS["lead"])
+    lead_at = _lead_index(blocks, start, end, meta.description)
+    text_authors, text_start = _authors_from_text(blocks, start, end, lead_at, base)
     if body_nodes:
         text_blocks = [b for node in body_nodes for b in linearize(node.root)]
         lead_block = linearize(lead_nodes[0].root) if lead_nodes else []
         paragraphs = _clean_body(lead_block + text_blocks)
-        article.authors = _authors_from_selectors(sel, base)
-        if not article.authors:
-            article.authors, _ = _authors_from_text(
-                blocks, start, _lead_index(blocks, start, end, meta.description), base
-            )
-            layers.note("authors", not article.authors)
+        article.authors = _authors_from_selectors(sel, base) or text_authors
+        layers.note("authors", article.authors is not text_authors or not text_authors)
     else:
-        lead_at = _lead_index(blocks, start, end, meta.description)
-        article.authors, text_start = _authors_from_text(blocks, start, lead_at, base)
+        article.authors = text_authors
         paragraphs = _clean_body(blocks[text_start:end])
         layers.note("body", False)
-        layers.note("authors", not article.authors)
+        layers.note("authors", not text_authors)
     if not article.authors and meta.author_names:
         article.authors = [Author(name=n) for n in meta.author_names]
         layers.note("authors", False)
@@ -438,7 +448,7 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     article.polls = parse_polls(blocks[end:] + blocks[:start], lang, canonical, observed, article.warnings)
     article.regions, article.tags = _regions_and_tags(blocks[:start], meta)
     article.translation_url = _translation(sel, meta, lang, base, layers)
-    article.published = _published(meta, html, article.warnings, layers)
+    article.published = _published(meta, blocks[:start], html, article.warnings, layers)
     article.detected_lang = detect_language(" ".join([article.title or "", *article.paragraphs[:3]]))
     if article.detected_lang and article.detected_lang != lang:
         article.warnings.append(f"language: URL says {lang}, text looks {article.detected_lang}")

@@ -1,86 +1,55 @@
-"""Every fixture article, field by field, against its expected output.
+"""Every fixture article, field by field, against its expected output, in every
+markup of the quality gate.
 
 Expected outputs are written by tests/fixtures/build_mirror.py from the
-article sources, not from the extractor. The same pages with every class and
-id attribute removed must give the same fields: the site's selectors are only
-a first layer, never a requirement.
+article sources, not from the extractor.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from riac_scraper import extract
-from tests.conftest import expected_cases, load_expected, page_html
-
-FIELDS = [
-    "url",
-    "lang",
-    "section",
-    "title",
-    "lead",
-    "body",
-    "authors",
-    "rating_votes",
-    "rating_value",
-    "translation_url",
-    "published",
-    "regions",
-    "tags",
-    "polls",
-]
-
-
-def stored_fields(html: str, url: str) -> dict[str, Any]:
-    rows = extract(html, url)
-    assert rows["failures"] == []
-    (article,) = rows["articles"]
-    polls: dict[str, dict[str, Any]] = {}
-    for row in rows["polls"]:
-        poll = polls.setdefault(row["poll_id"], {"question": row["question"], "options": []})
-        poll["options"].append({"option": row["option"], "votes": row["votes"], "percent": row["percent"]})
-    return {
-        **article,
-        "published": article["published"] and article["published"].isoformat(),
-        "polls": list(polls.values()),
-    }
-
-
-def strip_attributes(html: str) -> str:
-    return re.sub(r'\s(?:class|id)="[^"]*"', "", html)
+from tests.conftest import expected_cases, load_expected
+from tests.fixtures.build_mirror import load_articles, load_polls
+from tests.quality_gate import FIELDS, RENDERINGS, stored_fields
 
 
 @pytest.fixture(scope="module")
-def extracted() -> dict[tuple[str, bool], dict[str, Any]]:
-    results = {}
-    for name in expected_cases():
-        url = load_expected(name)["url"]
-        html = page_html(url)
-        results[name, False] = stored_fields(html, url)
-        results[name, True] = stored_fields(strip_attributes(html), url)
-    return results
+def extracted() -> dict[tuple[str, str], dict[str, Any] | None]:
+    polls = load_polls()
+    return {
+        (name, rendering): stored_fields(render(art, polls), art["url"])
+        for name, art in load_articles().items()
+        for rendering, render in RENDERINGS.items()
+    }
 
 
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("name", expected_cases())
 def test_field(extracted: dict, name: str, field: str) -> None:
-    assert extracted[name, False][field] == load_expected(name)[field]
+    assert extracted[name, "mirror"] is not None
+    assert extracted[name, "mirror"][field] == load_expected(name)[field]
+
+
+@pytest.mark.parametrize("rendering", [r for r in RENDERINGS if r != "mirror"])
+@pytest.mark.parametrize("name", expected_cases())
+def test_every_markup_gives_the_same_item(extracted: dict, name: str, rendering: str) -> None:
+    mirror, other = extracted[name, "mirror"], extracted[name, rendering]
+    assert other is not None
+    assert {f: other[f] for f in FIELDS} == {f: mirror[f] for f in FIELDS}
 
 
 @pytest.mark.parametrize("name", expected_cases())
-def test_same_fields_without_class_names(extracted: dict, name: str) -> None:
-    plain, stripped = extracted[name, False], extracted[name, True]
-    assert {f: stripped[f] for f in FIELDS} == {f: plain[f] for f in FIELDS}
-    assert "body" in stripped["fallback_fields"]  # and the drift is recorded
-    assert plain["fallback_fields"] == []
+def test_fallbacks_are_recorded(extracted: dict, name: str) -> None:
+    assert extracted[name, "mirror"]["fallback_fields"] == []
+    assert "body" in extracted[name, "mirror-no-classes"]["fallback_fields"]
 
 
 @pytest.mark.parametrize("name", expected_cases())
 def test_detected_language_matches_url(extracted: dict, name: str) -> None:
-    row = extracted[name, False]
+    row = extracted[name, "mirror"]
     assert row["detected_lang"] == row["lang"]
 
 
@@ -94,10 +63,10 @@ def test_fixture_corpus_has_the_variety_site_md_describes() -> None:
     assert None in votes and 0 in votes and 1 in votes and any(v and v > 1 for v in votes)
     assert any(len(c["polls"]) == 2 for c in cases)
     assert any(c["regions"] for c in cases) and any(c["tags"] for c in cases)
-    urls = {c["url"] for c in cases}
-    assert any(c["translation_url"] in urls and load_expected_pair(c, cases) for c in cases)
-
-
-def load_expected_pair(case: dict, cases: list[dict]) -> bool:
-    """True when the translation links back to this article."""
-    return any(o["url"] == case["translation_url"] and o["translation_url"] == case["url"] for o in cases)
+    by_url = {c["url"]: c for c in cases}
+    pairs = [
+        c
+        for c in cases
+        if c["translation_url"] in by_url and by_url[c["translation_url"]]["translation_url"] == c["url"]
+    ]
+    assert len(pairs) >= 6  # three English/Russian pairs or more, linked both ways

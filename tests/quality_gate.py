@@ -1,0 +1,145 @@
+"""Extraction quality over the whole fixture corpus, against pinned floors.
+
+    python -m tests.quality_gate            # print the scores; exit 1 below a floor
+    python -m tests.quality_gate --update   # pin the current scores as the new floors
+
+The corpus is every fixture article rendered five ways: the mirror's markup,
+the same with every class and id attribute removed, and the three markups
+of tests/fixtures/markups.py. Scores: per-field accuracy (share of pages
+where the field equals the expected value exactly) and the mean body F1 over
+word 3-shingles. Floors live in tests/quality_baseline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from riac_scraper import extract
+from tests.fixtures.build_mirror import expected, load_articles, load_polls
+from tests.fixtures.markups import MARKUPS
+
+BASELINE = Path(__file__).with_name("quality_baseline.json")
+SITE = Path(__file__).with_name("fixtures") / "site"
+FIELDS = [
+    "url",
+    "lang",
+    "section",
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "rating_votes",
+    "rating_value",
+    "translation_url",
+    "published",
+    "regions",
+    "tags",
+    "polls",
+]
+
+
+def strip_attributes(html: bytes) -> bytes:
+    return re.sub(rb'\s(?:class|id)="[^"]*"', b"", html)
+
+
+def mirror_page(art: dict, polls: dict) -> bytes:
+    path = art["url"].split("russiancouncil.ru", 1)[1].strip("/")
+    return (SITE / path / "index.html").read_bytes()
+
+
+RENDERINGS: dict[str, Callable[[dict, dict], bytes]] = {
+    "mirror": mirror_page,
+    "mirror-no-classes": lambda art, polls: strip_attributes(mirror_page(art, polls)),
+    **MARKUPS,
+}
+
+
+def stored_fields(html: bytes | str, url: str) -> dict[str, Any] | None:
+    """The comparable fields of what a crawl would store, or None for a failure record."""
+    rows = extract(html, url)
+    if not rows["articles"]:
+        return None
+    (article,) = rows["articles"]
+    polls: dict[str, dict[str, Any]] = {}
+    for row in rows["polls"]:
+        poll = polls.setdefault(row["poll_id"], {"question": row["question"], "options": []})
+        poll["options"].append({"option": row["option"], "votes": row["votes"], "percent": row["percent"]})
+    published = article["published"].isoformat() if article["published"] else None
+    return {**article, "published": published, "polls": list(polls.values())}
+
+
+def shingles(text: str, n: int = 3) -> Counter[tuple[str, ...]]:
+    words = text.split()
+    return Counter(tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1)))
+
+
+def body_f1(got: str, want: str) -> float:
+    g, w = shingles(got), shingles(want)
+    overlap = sum((g & w).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(g.values()), overlap / sum(w.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def pages() -> Iterator[tuple[str, str, dict[str, Any] | None, dict[str, Any]]]:
+    """(article, rendering, extracted fields, expected fields) for the whole corpus."""
+    polls = load_polls()
+    for name, art in load_articles().items():
+        want = expected(art, polls)
+        for rendering, render in RENDERINGS.items():
+            yield name, rendering, stored_fields(render(art, polls), art["url"]), want
+
+
+def score() -> dict[str, Any]:
+    hits: Counter[str] = Counter()
+    f1s: list[float] = []
+    total = 0
+    for _, _, got, want in pages():
+        total += 1
+        for field in FIELDS:
+            hits[field] += got is not None and got[field] == want[field]
+        f1s.append(body_f1(got["body"], want["body"]) if got else 0.0)
+    return {
+        "pages": total,
+        "field_accuracy": {f: round(hits[f] / total, 4) for f in FIELDS},
+        "body_f1": round(sum(f1s) / len(f1s), 4),
+    }
+
+
+def below_floors(scores: dict[str, Any], floors: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{field} accuracy {scores['field_accuracy'].get(field, 0.0)} < floor {floor}"
+        for field, floor in floors["field_accuracy"].items()
+        if scores["field_accuracy"].get(field, 0.0) < floor
+    ]
+    if scores["body_f1"] < floors["body_f1"]:
+        problems.append(f"body F1 {scores['body_f1']} < floor {floors['body_f1']}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Score extraction over the fixture corpus.")
+    parser.add_argument("--update", action="store_true", help="pin the current scores as floors")
+    args = parser.parse_args()
+    scores = score()
+    print(json.dumps(scores, indent=2))
+    if args.update:
+        BASELINE.write_text(json.dumps({k: scores[k] for k in ("field_accuracy", "body_f1")}, indent=2) + "\n")
+        print(f"pinned as floors in {BASELINE}")
+        return 0
+    problems = below_floors(scores, json.loads(BASELINE.read_text()))
+    for problem in problems:
+        print(f"quality gate: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
