@@ -19,6 +19,7 @@ crawl: setup
 
 test: lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.quality_gate > /dev/null
 
 lint: setup
 	$(BIN)/ruff check .

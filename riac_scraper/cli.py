@@ -16,9 +16,9 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from riac_scraper.mirror import BUNDLED_MIRROR, Mirror
+from riac_scraper.monitor import REPORT_NAME
 
 
 def _pairs(values: list[str], flag: str) -> dict[str, str]:
@@ -57,18 +57,6 @@ def summarize(output: Path) -> str:
     return "\n".join(lines)
 
 
-def crawl_problems(stats: dict[str, Any]) -> list[str]:
-    """Why a finished crawl should count as failed (empty when it should not)."""
-    problems = []
-    if stats.get("finish_reason") != "finished":
-        problems.append(f"the crawl did not finish normally (finish_reason: {stats.get('finish_reason')})")
-    if not stats.get("riac/written/articles"):
-        problems.append("no article was written")
-    if stats.get("spider_exceptions/count") or stats.get("log_count/ERROR"):
-        problems.append(f"{stats.get('log_count/ERROR', 0)} errors were logged")
-    return problems
-
-
 def cmd_crawl(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
     from scrapy.crawler import CrawlerProcess
@@ -94,9 +82,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         f"{stats.get('riac/written/articles', 0)} article rows merged"
     )
     print(summarize(Path(args.output)))
-    problems = crawl_problems(stats)
+    problems = stats.get("riac/quality/problems", ["the crawl did not start (see the log above)"])
     for problem in problems:
         print(f"riac: crawl failed: {problem}", file=sys.stderr)
+    print(f"report: {Path(args.output) / REPORT_NAME}")
     return 1 if problems else 0
 
 

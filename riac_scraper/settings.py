@@ -35,7 +35,26 @@ ITEM_PIPELINES = {
     "pipelines.parquet.ParquetPipeline": 900,
 }
 
+EXTENSIONS = {"riac_scraper.monitor.CrawlMonitor": 500}
+# Our `crawl` command: Scrapy's, but it exits 1 when the crawl failed (see monitor.py).
+COMMANDS_MODULE = "riac_scraper.commands"
+
 # Where the datasets go (relative to the working directory).
 RIAC_OUTPUT = "output"
 # Rows held per dataset before they are flushed to a staged Parquet part.
 RIAC_FLUSH_ROWS = 500
+
+# When a crawl counts as failed (see riac_scraper/monitor.py). Coverage is the
+# share of article pages with a non-empty value; "field@section" limits a
+# threshold to one section.
+RIAC_MIN_COVERAGE = {
+    "title": 1.0,
+    "body": 1.0,
+    "lead": 0.95,
+    "published": 0.8,
+    "authors@analytics": 0.9,
+    "authors@comments": 0.9,
+    "authors@interview": 0.8,
+}
+RIAC_MIN_ARTICLES = 1
+RIAC_MAX_FAILURE_SHARE = 0.1

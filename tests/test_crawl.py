@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -112,7 +113,8 @@ def test_urls_file_and_failure_records(tmp_path: Path) -> None:
     )
     with Mirror(site) as server:
         result = run_crawl(server.base_url, tmp_path / "out", "-a", f"urls={urls}")
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 1  # two of three pages failed: the crawl says so
+    assert "crawl failed: 2 of 3 pages failed, more than RIAC_MAX_FAILURE_SHARE=10%" in result.stderr
     assert pd.read_parquet(tmp_path / "out" / "articles")["url"].tolist() == [SEED_URL]
     failures = pd.read_parquet(tmp_path / "out" / "failures").sort_values("url")
     assert failures[["url", "stage", "reason"]].values.tolist() == [
@@ -189,3 +191,55 @@ def test_each_dataset_loads_in_one_line_of_pandas_duckdb_and_polars(two_crawls: 
     by_polars = pl.read_parquet(path)
     assert len(by_pandas) == len(by_duckdb) == by_polars.height > 0
     assert set(by_pandas.columns) == set(by_duckdb.columns) == set(by_polars.columns) == {*SCHEMAS[name].names, "lang"}
+
+
+def test_crawl_stores_exactly_what_extract_gives(two_crawls: dict) -> None:
+    from riac_scraper import extract
+
+    stored = pd.read_parquet(two_crawls["output"] / "articles", dtype_backend="pyarrow")
+    for name in expected_cases():
+        url = load_expected(name)["url"]
+        (row,) = extract(page_path(url).read_bytes(), url)["articles"]
+        crawled = stored[stored["url"] == url].iloc[0].to_dict()
+        for column in SCHEMAS["articles"].names:
+            if column != "fetched_at":
+                assert _plain(crawled[column]) == _plain(row[column]), (name, column)
+
+
+def _plain(value: object) -> object:
+    """Arrow/pandas scalars and containers as plain Python values."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return None if value is pd.NA else value
+
+
+def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
+    report = json.loads((two_crawls["output"] / "crawl-report.json").read_text("utf-8"))
+    assert report["passed"] is True and report["problems"] == []
+    assert report["articles_written"] == 16 and report["pages_seen"] == 30
+    assert report["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
+    assert report["coverage"]["title"]["share"] == 1.0
+
+
+def test_crawl_without_author_markup_fails_naming_the_authors_threshold(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    for page in site.rglob("index.html"):
+        html = page.read_text("utf-8")
+        page.write_text(re.sub(r'<div class="article__authors">.*?\n</div>\n', "", html, flags=re.S), "utf-8")
+    with Mirror(site) as server:
+        result = run_crawl(server.base_url, tmp_path / "out")
+    assert result.returncode == 1
+    assert (
+        "crawl failed: coverage of authors@analytics is 17% of 6 pages, below the RIAC_MIN_COVERAGE threshold 90%"
+        in (result.stderr)
+    )
+    report = json.loads((tmp_path / "out" / "crawl-report.json").read_text("utf-8"))
+    assert report["passed"] is False
+    assert len(pd.read_parquet(tmp_path / "out" / "articles")) == 16  # the data is still written
+    # one analytics page still has its authors, from JSON-LD metadata
+    assert report["coverage"]["authors@analytics"]["fallback_share"] == round(1 / 6, 4)

@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from riac_scraper import site
+from riac_scraper.api import decode_html
 from riac_scraper.extraction import parse_article
 from riac_scraper.items import Article, CrawlFailure, PollSnapshot
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
@@ -137,7 +138,8 @@ class RiacSpider(scrapy.Spider):
             yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
             return
         try:
-            article = parse_article(response.text, canonical, fetched_at=now)
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+            article = parse_article(decode_html(response.body, content_type), canonical, fetched_at=now)
         except Exception as exc:  # one broken page must not end the crawl
             self.logger.exception("extraction failed for %s", canonical)
             yield CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", now)

@@ -1,0 +1,163 @@
+"""Crawl quality monitoring: a report next to the datasets, and a verdict.
+
+Every crawl writes ``<RIAC_OUTPUT>/crawl-report.json``: pages seen, items
+written, failures by reason, and per-field coverage (the share of article
+pages with a non-empty value, and the share that came from a fallback
+layer). The crawl fails (``riac crawl`` and ``scrapy crawl`` exit 1, naming
+the reason) when:
+
+- it did not finish normally (``finish_reason`` other than ``finished``);
+- fewer than ``RIAC_MIN_ARTICLES`` articles were written;
+- a coverage threshold of ``RIAC_MIN_COVERAGE`` is missed;
+- more than ``RIAC_MAX_FAILURE_SHARE`` of the pages failed.
+
+``RIAC_MIN_COVERAGE`` maps a field, or ``field@section`` for one section's
+articles only, to the lowest acceptable share. A threshold is checked only
+when at least one article counts towards it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from riac_scraper.items import Article, CrawlFailure
+
+COVERED_FIELDS = (
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "published",
+    "rating_votes",
+    "translation_url",
+    "regions",
+    "tags",
+    "detected_lang",
+)
+REPORT_NAME = "crawl-report.json"
+
+
+def _values(article: Article | None) -> dict[str, bool]:
+    if article is None:  # a page that gave no article counts as empty everywhere
+        return dict.fromkeys(COVERED_FIELDS, False)
+    present = {name: bool(getattr(article, name, None)) for name in COVERED_FIELDS if name != "body"}
+    present["body"] = bool(article.paragraphs)
+    present["rating_votes"] = article.rating_votes is not None
+    return present
+
+
+class CrawlMonitor:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.output = Path(settings.get("RIAC_OUTPUT"))
+        self.min_coverage: dict[str, float] = settings.getdict("RIAC_MIN_COVERAGE")
+        self.min_articles = settings.getint("RIAC_MIN_ARTICLES", 1)
+        self.max_failure_share = settings.getfloat("RIAC_MAX_FAILURE_SHARE", 0.1)
+        self.pages: Counter[str] = Counter()  # group ("all" or a section) -> article pages
+        self.present: Counter[str] = Counter()  # "field@group" -> pages with a value
+        self.fallback: Counter[str] = Counter()
+        self.articles = 0
+        self.failures: Counter[str] = Counter()
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlMonitor:
+        return cls(crawler)
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, Article):
+            self.articles += 1
+            self._count(item.section, _values(item), item.fallback_fields)
+        elif isinstance(item, CrawlFailure):
+            self.failures[f"{item.stage}: {item.reason}"] += 1
+            if item.stage in ("extract", "validate"):
+                self._count(None, _values(None), [])
+
+    def _count(self, section: str | None, present: dict[str, bool], fallback: list[str]) -> None:
+        for group in ("all", section) if section else ("all",):
+            self.pages[group] += 1
+            for name, has_value in present.items():
+                self.present[f"{name}@{group}"] += has_value
+            for name in fallback:
+                self.fallback[f"{name}@{group}"] += 1
+
+    def coverage(self) -> dict[str, dict[str, Any]]:
+        table = {}
+        for group, pages in sorted(self.pages.items()):
+            for name in COVERED_FIELDS:
+                key = name if group == "all" else f"{name}@{group}"
+                table[key] = {
+                    "pages": pages,
+                    "share": round(self.present[f"{name}@{group}"] / pages, 4),
+                    "fallback_share": round(self.fallback[f"{name}@{group}"] / pages, 4),
+                }
+        return table
+
+    def problems(self, reason: str, coverage: dict[str, dict[str, Any]]) -> list[str]:
+        problems = []
+        if reason != "finished":
+            problems.append(f"the crawl did not finish normally (finish reason: {reason})")
+        if self.articles < self.min_articles:
+            problems.append(
+                f"{self.articles} articles written, fewer than RIAC_MIN_ARTICLES={self.min_articles}"
+                + (" (no article was written)" if not self.articles else "")
+            )
+        for key, floor in sorted(self.min_coverage.items()):
+            seen = coverage.get(key)
+            if seen and seen["share"] < float(floor):
+                problems.append(
+                    f"coverage of {key} is {seen['share']:.0%} of {seen['pages']} pages, "
+                    f"below the RIAC_MIN_COVERAGE threshold {float(floor):.0%}"
+                )
+        failed = sum(self.failures.values())
+        attempted = self.articles + failed
+        if attempted and failed / attempted > self.max_failure_share:
+            problems.append(
+                f"{failed} of {attempted} pages failed, more than RIAC_MAX_FAILURE_SHARE={self.max_failure_share:.0%}"
+            )
+        return problems
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        coverage = self.coverage()
+        problems = self.problems(reason, coverage)
+        report = {
+            "crawl_id": stats.get_value("riac/crawl_id"),
+            "finish_reason": reason,
+            "started": str(stats.get_value("start_time")),
+            "finished": dt.datetime.now(dt.UTC).isoformat(),
+            "pages_seen": stats.get_value("response_received_count", 0),
+            "articles_written": self.articles,
+            "rows_in_datasets": {
+                name: stats.get_value(f"riac/written/{name}", 0)
+                for name in ("articles", "authors", "polls", "failures")
+            },
+            "failures": dict(sorted(self.failures.items())),
+            "coverage": coverage,
+            "thresholds": {
+                "RIAC_MIN_COVERAGE": self.min_coverage,
+                "RIAC_MIN_ARTICLES": self.min_articles,
+                "RIAC_MAX_FAILURE_SHARE": self.max_failure_share,
+            },
+            "problems": problems,
+            "passed": not problems,
+        }
+        stats.set_value("riac/quality/problems", problems)
+        self.output.mkdir(parents=True, exist_ok=True)
+        tmp = self.output / f".{REPORT_NAME}.{secrets.token_hex(4)}.tmp"
+        tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, self.output / REPORT_NAME)
+        for problem in problems:
+            spider.logger.error("crawl quality: %s", problem)
