@@ -18,8 +18,8 @@ crawl: setup
 	$(BIN)/riac crawl --mirror --output output -s LOG_LEVEL=WARNING
 
 test: lint
-	$(BIN)/python -m pytest
 	$(BIN)/python -m tests.quality_gate > /dev/null
+	$(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check .
