@@ -30,6 +30,7 @@ DetectorFactory.seed = 0
 LANGDETECT_SAMPLE_CHARS = 600
 PARAGRAPH_MIN_WORDS = 10
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|[a-zа-яё]{1,4})$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"[.!?…»\"”]$")
 
 
@@ -384,7 +385,11 @@ def _published(
             return date
     from htmldate import find_date  # the last resort; imported lazily, it is slow to load
 
-    found = find_date(html, extensive_search=False, original_date=True)
+    try:
+        found = find_date(html, extensive_search=False, original_date=True)
+    except Exception as exc:  # a third-party fallback must not end the page
+        warnings.append(f"published: htmldate failed: {type(exc).__name__}")
+        return None
     if found:
         layers.note("published", False)
         return parse_date(found, "published", warnings)
@@ -403,6 +408,7 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     base = base or url
     layers = _Layers(article.fallback_fields)
 
+    html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
     sel = Selector(text=html or "<html></html>")
     meta = read_metadata(sel)
     article.title = _title(sel, meta, layers)
@@ -432,7 +438,11 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     if not paragraphs:
         import trafilatura  # the last resort; imported lazily, it is slow to load
 
-        text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+        try:
+            text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+        except Exception as exc:  # a third-party fallback must not end the page
+            article.warnings.append(f"body: trafilatura failed: {type(exc).__name__}")
+            text = ""
         paragraphs = _clean_body([Block(p, "p") for p in text.split("\n") if p.strip()])
         if not any(_is_paragraph(p) for p in paragraphs):
             paragraphs = []  # menus and captions are not an article

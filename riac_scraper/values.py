@@ -27,7 +27,7 @@ def parse_int(text: str | None, what: str, warnings: list[str], *, maximum: int 
     if text is None:
         return None
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if not re.fullmatch(r"\d{1,12}", cleaned):
+    if not re.fullmatch(r"[0-9]{1,12}", cleaned):
         warnings.append(f"{what}: not a whole number: {text!r}")
         return None
     value = int(cleaned)
@@ -43,7 +43,7 @@ def parse_float(
     if text is None:
         return None
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
-    if not re.fullmatch(r"\d{1,12}(?:\.\d{1,6})?", cleaned):
+    if not re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,6})?", cleaned):
         warnings.append(f"{what}: not a number: {text!r}")
         return None
     value = float(cleaned)
