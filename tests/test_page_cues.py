@@ -188,3 +188,19 @@ def test_language_mismatch_is_kept_and_recorded() -> None:
     (row,) = extract(html, URL)["articles"]
     assert (row["lang"], row["detected_lang"]) == ("en", "ru")
     assert any("language" in w for w in row["warnings"])
+
+
+def test_windows_1251_declared_only_in_the_http_header() -> None:
+    html = page("Игорь Иванов", "Президент РСМД").replace("<html>", "<html><head></head>")
+    url = "https://russiancouncil.ru/analytics-and-comments/comments/some-comment/"
+    body = html.encode("cp1251")
+    rows = extract(body, url, content_type="text/html; charset=windows-1251")
+    assert rows["articles"][0]["authors"][0]["bio"] == "Президент РСМД"
+
+
+def test_meta_charset_wins_over_a_guess() -> None:
+    html = page("Игорь Иванов", "Президент РСМД").replace(
+        "<html>", '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head>'
+    )
+    url = "https://russiancouncil.ru/analytics-and-comments/comments/some-comment/"
+    assert extract(html.encode("cp1251"), url)["articles"][0]["authors"][0]["name"] == "Игорь Иванов"
