@@ -6,7 +6,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from riac_scraper.items import Article, CrawlFailure, PollSnapshot
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PollSnapshot
 from riac_scraper.records import article_row, failure_row, poll_rows
 from riac_scraper.store import DatasetStore
 
@@ -29,6 +29,8 @@ class ParquetPipeline:
             self.store.add("articles", [article_row(item)])
         elif isinstance(item, PollSnapshot):
             self.store.add("polls", poll_rows(item, self.store.crawl_id))
+        elif isinstance(item, ArticleSeen):
+            self.store.seen(item.url, item.seen_at)
         elif isinstance(item, CrawlFailure):
             self.store.add("failures", [failure_row(item, self.store.crawl_id)])
             self.stats.inc_value(f"riac/failures/{item.stage}")

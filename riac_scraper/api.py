@@ -34,7 +34,9 @@ def extract(
     """Rows for each dataset (``articles``, ``polls``, ``failures``) that a crawl
     would store for this page, before de-duplication across pages.
 
-    ``url`` is the page's address on the real site (any variant of it).
+    ``url`` is the page's address on the real site (any variant of it). The
+    columns of ``records.CRAWL_STATE_COLUMNS`` describe a crawl, not the page:
+    here they hold this call's time and no listing or HTTP validators.
     """
     text = decode_html(html, content_type) if isinstance(html, bytes) else html
     article = normalize_article(parse_article(text, url, fetched_at=fetched_at))

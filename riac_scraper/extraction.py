@@ -463,3 +463,27 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     if article.detected_lang and article.detected_lang != lang:
         article.warnings.append(f"language: URL says {lang}, text looks {article.detected_lang}")
     return article
+
+
+def listing_entries(sel: Selector, base: str) -> dict[str, str]:
+    """The articles a listing page links to, each with a hash of its entry's
+    text: the largest element around the link that links to no other article
+    (title, date, teaser). A changed hash means the entry changed."""
+
+    def article_urls(node: Selector) -> set[str]:
+        urls = {canonical_url(href, base) for href in node.xpath(".//@href").getall()}
+        return {u for u in urls if u and (kind := classify(u)) is not None and kind.kind == "article"}
+
+    entries: dict[str, str] = {}
+    for link in sel.xpath("//a[@href]"):
+        url = canonical_url(link.attrib["href"], base)
+        kind = classify(url) if url else None
+        if url is None or kind is None or kind.kind != "article" or url in entries:
+            continue
+        entry = link
+        while (parent := entry.xpath("..")) and parent[0].root.tag not in ("body", "html"):
+            if article_urls(parent[0]) != {url}:
+                break
+            entry = parent[0]
+        entries[url] = stable_id(_key(" ".join(entry.xpath(".//text()").getall())))
+    return entries

@@ -57,6 +57,10 @@ class Article:
     fallback_fields: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
+    # What the crawl knew when it fetched the page, for incremental re-crawls.
+    listing_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def body(self) -> str:
@@ -65,6 +69,15 @@ class Article:
     @property
     def poll_ids(self) -> list[str]:
         return [p.poll_id for p in self.polls]
+
+
+@dataclass
+class ArticleSeen:
+    """An article listed again but not re-fetched, since its listing entry (or,
+    by a 304 answer, its ETag / Last-Modified) did not change."""
+
+    url: str
+    seen_at: dt.datetime
 
 
 @dataclass

@@ -7,7 +7,9 @@ parameters (``sphrase_id``, ...) are ignored, as the real site ignores them.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from email.utils import formatdate
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,9 +50,18 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body = found.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        modified = formatdate(found.stat().st_mtime, usegmt=True)
+        if etag in (self.headers.get("If-None-Match") or ""):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", _TYPES.get(found.suffix, "application/octet-stream"))
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
         self.end_headers()
         self.wfile.write(body)
 

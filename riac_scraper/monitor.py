@@ -29,7 +29,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from riac_scraper.items import Article, CrawlFailure
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure
 
 COVERED_FIELDS = (
     "title",
@@ -67,6 +67,7 @@ class CrawlMonitor:
         self.present: Counter[str] = Counter()  # "field@group" -> pages with a value
         self.fallback: Counter[str] = Counter()
         self.articles = 0
+        self.unchanged = 0  # stored articles an incremental crawl did not need to fetch again
         self.failures: Counter[str] = Counter()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -76,7 +77,9 @@ class CrawlMonitor:
         return cls(crawler)
 
     def item_scraped(self, item: Any) -> None:
-        if isinstance(item, Article):
+        if isinstance(item, ArticleSeen):
+            self.unchanged += 1
+        elif isinstance(item, Article):
             self.articles += 1
             self._count(item.section, _values(item), item.fallback_fields)
         elif isinstance(item, CrawlFailure):
@@ -108,10 +111,10 @@ class CrawlMonitor:
         problems = []
         if reason != "finished":
             problems.append(f"the crawl did not finish normally (finish reason: {reason})")
-        if self.articles < self.min_articles:
+        if self.articles + self.unchanged < self.min_articles:
             problems.append(
-                f"{self.articles} articles written, fewer than RIAC_MIN_ARTICLES={self.min_articles}"
-                + (" (no article was written)" if not self.articles else "")
+                f"{self.articles} articles written and {self.unchanged} found unchanged, fewer than "
+                f"RIAC_MIN_ARTICLES={self.min_articles}" + ("" if self.articles else " (no article was written)")
             )
         for key, floor in sorted(self.min_coverage.items()):
             seen = coverage.get(key)
@@ -140,6 +143,7 @@ class CrawlMonitor:
             "finished": dt.datetime.now(dt.UTC).isoformat(),
             "pages_seen": stats.get_value("response_received_count", 0),
             "articles_written": self.articles,
+            "articles_unchanged": self.unchanged,
             "rows_in_datasets": {
                 name: stats.get_value(f"riac/written/{name}", 0)
                 for name in ("articles", "authors", "polls", "failures")

@@ -41,6 +41,11 @@ ARTICLES = pa.schema(
         ("fallback_fields", pa.list_(pa.string())),
         ("warnings", pa.list_(pa.string())),
         ("fetched_at", TIMESTAMP),
+        ("first_seen", TIMESTAMP),
+        ("last_seen", TIMESTAMP),
+        ("listing_hash", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
     ]
 )
 POLLS = pa.schema(
@@ -96,6 +101,9 @@ def _nullable_ints_for_pandas(schema: pa.Schema) -> pa.Schema:
 
 
 ARTICLES, POLLS, AUTHORS, FAILURES = map(_nullable_ints_for_pandas, (ARTICLES, POLLS, AUTHORS, FAILURES))
+# Article columns that describe the crawl, not the page: extract() of a saved
+# page cannot know them.
+CRAWL_STATE_COLUMNS = ("fetched_at", "first_seen", "last_seen", "listing_hash", "etag", "last_modified")
 SCHEMAS = {"articles": ARTICLES, "polls": POLLS, "authors": AUTHORS, "failures": FAILURES}
 
 
@@ -136,6 +144,11 @@ def article_row(article: Article) -> dict[str, Any]:
         "fallback_fields": list(article.fallback_fields),
         "warnings": list(article.warnings),
         "fetched_at": article.fetched_at,
+        "first_seen": article.fetched_at,  # the store keeps the earliest across crawls
+        "last_seen": article.fetched_at,
+        "listing_hash": article.listing_hash,
+        "etag": article.etag,
+        "last_modified": article.last_modified,
     }
 
 

@@ -33,7 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from riac_scraper.records import AUTHORS, SCHEMAS, author_id
+from riac_scraper.records import AUTHORS, SCHEMAS, TIMESTAMP, article_id, author_id
+from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
 
@@ -76,8 +77,15 @@ class DatasetStore:
         self._buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
         self._parts = 0
         self.written = {name: 0 for name in SCHEMAS}
+        self._seen: dict[str, dt.datetime] = {}
+        self._seen_langs: set[str] = set()
 
     # ------------------------------------------------------------ staging
+    def seen(self, url: str, at: dt.datetime) -> None:
+        """An article still listed but not re-fetched: only its last_seen moves."""
+        self._seen[article_id(url)] = at
+        self._seen_langs.add(url_lang(url))
+
     def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
         buffer = self._buffers[dataset]
         buffer.extend(rows)
@@ -121,7 +129,7 @@ class DatasetStore:
         """Fold this crawl's staged parts into the datasets."""
         for dataset in SCHEMAS:
             self._flush(dataset)
-        for lang in self._staged_langs("articles"):
+        for lang in self._staged_langs("articles") | self._seen_langs:
             self._merge_articles(lang)
         for dataset in ("polls", "failures"):
             for lang in self._staged_langs(dataset):
@@ -134,33 +142,44 @@ class DatasetStore:
             (self.root / ".staging").rmdir()
 
     def _merge_articles(self, lang: str) -> None:
+        """One row per article: the latest fetch, with the earliest first_seen
+        and the latest last_seen over every crawl."""
         directory = self.root / "articles" / f"{PARTITION}={lang}"
         existing = _visible_files(directory)
         # Old files first, this crawl's parts last: on equal fetch times the newer source wins.
         sources = [(path, None) for path in existing] + [(path, lang) for path in self._staged("articles")]
         best: dict[str, tuple[Any, int, int]] = {}  # article_id -> (fetched_at, source, row)
+        first_seen: dict[str, Any] = {}
+        last_seen: dict[str, Any] = dict(self._seen)
         for number, (path, part_lang) in enumerate(sources):
             row = 0
-            for batch in self._batches(path, part_lang, ["article_id", "fetched_at"]):
-                for key, fetched in zip(
-                    batch.column("article_id").to_pylist(), batch.column("fetched_at").to_pylist(), strict=True
-                ):
+            for batch in self._batches(path, part_lang, ["article_id", "fetched_at", "first_seen", "last_seen"]):
+                columns = (batch.column(n).to_pylist() for n in ("article_id", "fetched_at", "first_seen", "last_seen"))
+                for key, fetched, first, last in zip(*columns, strict=True):
                     current = best.get(key)
                     if current is None or (fetched, number) >= current[:2]:
                         best[key] = (fetched, number, row)
+                    first_seen[key] = min(first_seen.get(key, first), first)
+                    last_seen[key] = max(last_seen.get(key, last), last)
                     row += 1
         winners: dict[int, list[int]] = {}
         for _, number, row in best.values():
             winners.setdefault(number, []).append(row)
 
         def kept() -> Iterator[pa.RecordBatch]:
+            names = SCHEMAS["articles"].names
             for number, (path, part_lang) in enumerate(sources):
                 rows = pa.array(sorted(winners.get(number, [])), pa.int64())
                 offset = 0
                 for batch in self._batches(path, part_lang):
                     positions = pa.array(range(offset, offset + batch.num_rows), pa.int64())
                     offset += batch.num_rows
-                    yield batch.filter(pc.is_in(positions, value_set=rows)).select(SCHEMAS["articles"].names)
+                    batch = batch.filter(pc.is_in(positions, value_set=rows)).select(names)
+                    ids = batch.column("article_id").to_pylist()
+                    for name, values in (("first_seen", first_seen), ("last_seen", last_seen)):
+                        column = pa.array([values[i] for i in ids], TIMESTAMP)
+                        batch = batch.set_column(names.index(name), name, column)
+                    yield batch
 
         target = directory / "part-0.parquet"
         self.written["articles"] += _write_atomic(None, target, SCHEMAS["articles"], kept())
@@ -201,3 +220,16 @@ class DatasetStore:
                 AUTHORS,
             )
             self.written["authors"] = self.written.get("authors", 0) + len(rows)
+
+
+def read_article_index(root: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """What the stored dataset knows of each article, by URL: its listing
+    entry's hash, ETag and Last-Modified (for incremental re-crawls)."""
+    columns = ["url", "listing_hash", "etag", "last_modified"]
+    index: dict[str, dict[str, Any]] = {}
+    for path in sorted((Path(root) / "articles").glob(f"{PARTITION}=*/*.parquet")):
+        if path.name.startswith((".", "_")):
+            continue
+        for row in pq.read_table(path, columns=columns).to_pylist():
+            index[row.pop("url")] = row
+    return index

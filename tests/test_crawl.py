@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from riac_scraper.mirror import Mirror
-from riac_scraper.records import SCHEMAS
+from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
 from tests.conftest import ROOT, SEED_URL, SITE, expected_cases, load_expected, page_path, run_crawl
 
@@ -24,7 +24,8 @@ def two_crawls(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> dict
     output = tmp_path_factory.mktemp("crawl")
     first = run_crawl(mirror.base_url, output, "-s", "LOG_LEVEL=DEBUG")
     after_first = {name: pd.read_parquet(output / name) for name in ("articles", "polls", "authors")}
-    second = run_crawl(mirror.base_url, output)
+    after_first["report"] = json.loads((output / "crawl-report.json").read_text("utf-8"))
+    second = run_crawl(mirror.base_url, output, "-s", "LOG_LEVEL=DEBUG")
     return {"output": output, "first": first, "second": second, "after_first": after_first, "base_url": mirror.base_url}
 
 
@@ -52,15 +53,22 @@ def test_url_variants_are_fetched_once(two_crawls: dict) -> None:
     assert len(fetched) == len(set(fetched))
 
 
-def test_second_crawl_leaves_the_same_rows(two_crawls: dict) -> None:
-    columns = [c for c in SCHEMAS["articles"].names if c != "fetched_at"]
-    before = two_crawls["after_first"]["articles"].sort_values("article_id")[columns].reset_index(drop=True)
-    after = pd.read_parquet(two_crawls["output"] / "articles").sort_values("article_id")[columns]
-    pd.testing.assert_frame_equal(before, after.reset_index(drop=True))
+def test_second_crawl_leaves_the_same_rows_and_fetches_no_article(two_crawls: dict) -> None:
+    columns = [c for c in SCHEMAS["articles"].names if c != "last_seen"]
+    before = two_crawls["after_first"]["articles"].sort_values("article_id").reset_index(drop=True)
+    after = pd.read_parquet(two_crawls["output"] / "articles").sort_values("article_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(before[columns], after[columns])  # fetched_at too: nothing was re-fetched
+    assert (after["last_seen"] > before["last_seen"]).all()
+    assert (after["first_seen"] == before["fetched_at"]).all()
+    assert "/en/analytics-and-comments/analytics/the-helsinki" not in _fetched(two_crawls["second"])
     authors = pd.read_parquet(two_crawls["output"] / "authors").sort_values("author_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(
         two_crawls["after_first"]["authors"].sort_values("author_id").reset_index(drop=True), authors
     )
+
+
+def _fetched(result: subprocess.CompletedProcess[str]) -> str:
+    return "\n".join(re.findall(r"Crawled \(\d+\) <GET (\S+)>", result.stderr))
 
 
 def test_each_poll_is_one_snapshot_per_crawl(two_crawls: dict) -> None:
@@ -69,7 +77,9 @@ def test_each_poll_is_one_snapshot_per_crawl(two_crawls: dict) -> None:
     per_crawl = polls.groupby(["crawl_id", "poll_id"]).size()
     options = polls.groupby("poll_id")["option_index"].nunique()
     assert (per_crawl == per_crawl.index.get_level_values("poll_id").map(options)).all()
-    assert polls.groupby("crawl_id")["poll_id"].nunique().tolist() == [4, 4]  # two site-wide, two second polls
+    # The first crawl sees both site-wide polls and the two shown on some articles only; the second,
+    # which fetches no article, still snapshots the site-wide ones from the listing pages.
+    assert polls.groupby("crawl_id")["poll_id"].nunique().tolist() == [4, 2]
 
 
 def test_dataset_files_carry_the_declared_schemas(two_crawls: dict) -> None:
@@ -202,7 +212,7 @@ def test_crawl_stores_exactly_what_extract_gives(two_crawls: dict) -> None:
         (row,) = extract(page_path(url).read_bytes(), url)["articles"]
         crawled = stored[stored["url"] == url].iloc[0].to_dict()
         for column in SCHEMAS["articles"].names:
-            if column != "fetched_at":
+            if column not in CRAWL_STATE_COLUMNS:
                 assert _plain(crawled[column]) == _plain(row[column]), (name, column)
 
 
@@ -218,11 +228,13 @@ def _plain(value: object) -> object:
 
 
 def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
-    report = json.loads((two_crawls["output"] / "crawl-report.json").read_text("utf-8"))
-    assert report["passed"] is True and report["problems"] == []
-    assert report["articles_written"] == 16 and report["pages_seen"] == 30
-    assert report["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
-    assert report["coverage"]["title"]["share"] == 1.0
+    first = two_crawls["after_first"]["report"]
+    assert first["passed"] is True and first["problems"] == []
+    assert first["articles_written"] == 16 and first["pages_seen"] == 30
+    assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
+    assert first["coverage"]["title"]["share"] == 1.0
+    second = json.loads((two_crawls["output"] / "crawl-report.json").read_text("utf-8"))
+    assert (second["passed"], second["articles_written"], second["articles_unchanged"]) == (True, 0, 16)
 
 
 def test_crawl_without_author_markup_fails_naming_the_authors_threshold(tmp_path: Path) -> None:

@@ -117,3 +117,25 @@ def test_date_parser_never_raises(text: str) -> None:
     warnings: list[str] = []
     if parse_date(text, "d", warnings) is None and text.strip():
         assert warnings
+
+
+@given(st.integers(0, 10**6), st.integers(0, 500).map(lambda x: x / 100))
+def test_rating_labels_parse_back_in_both_languages(votes: int, value: float) -> None:
+    from riac_scraper.extraction import widget_kind
+    from riac_scraper.site import RATING, VOTE_COUNT
+
+    for text in (f"(votes: {votes}, rating: {value:g})", f"(Голосов: {votes}, Рейтинг: {value:g})"):
+        match = RATING.search(text)
+        assert match and int(match["votes"]) == votes and float(match["value"]) == value
+        assert widget_kind(text) == "rating"
+    for word in ("votes", "vote", "голос", "голоса", "голосов"):
+        match = VOTE_COUNT.match(f" ({votes} {word})".strip())
+        assert match and int(match["votes"]) == votes
+
+
+@given(st.integers(0, 10**6), st.integers(0, 100), st.text(alphabet=st.characters(categories=["L", "Zs"]), max_size=30))
+def test_poll_result_rows_parse_back(votes: int, percent: int, label: str) -> None:
+    from riac_scraper.site import POLL_RESULT
+
+    match = POLL_RESULT.search(f"{label} {votes} ({percent}%)".strip())
+    assert match and (int(match["votes"]), int(match["percent"])) == (votes, percent)

@@ -9,6 +9,7 @@ import urllib.request
 
 from riac_scraper import extract
 from riac_scraper.mirror import resolve
+from riac_scraper.records import CRAWL_STATE_COLUMNS
 from tests.conftest import ROOT, SEED_URL, SITE, page_path
 
 
@@ -25,7 +26,7 @@ def run_riac(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProc
 
 def comparable(rows: dict) -> dict:
     """Rows without the fetch/observation times, which differ between runs."""
-    drop = {"fetched_at", "observed_at", "at"}
+    drop = {*CRAWL_STATE_COLUMNS, "observed_at", "at"}
     return {name: [{k: v for k, v in row.items() if k not in drop} for row in table] for name, table in rows.items()}
 
 

@@ -22,8 +22,10 @@ from twisted.python.failure import Failure
 
 from riac_scraper import site
 from riac_scraper.api import decode_html
-from riac_scraper.extraction import parse_article
-from riac_scraper.items import Article, CrawlFailure, PollSnapshot
+from riac_scraper.blocks import linearize
+from riac_scraper.extraction import listing_entries, parse_article, parse_polls
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PollSnapshot
+from riac_scraper.store import read_article_index
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
 
 
@@ -55,6 +57,7 @@ class RiacSpider(scrapy.Spider):
         urls: str | None = None,
         sections: str | None = None,
         lang: str | None = None,
+        full: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -71,6 +74,9 @@ class RiacSpider(scrapy.Spider):
         self.url_file = Path(urls) if urls else None
         if self.url_file and not self.url_file.is_file():
             raise ValueError(f"urls file not found: {self.url_file}")
+        self.full = str(full).lower() in ("1", "true", "yes")
+        self.known: dict[str, dict[str, Any]] = {}  # url -> what the stored dataset knows of it
+        self.decided: set[str] = set()  # article URLs already requested or marked seen
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
@@ -96,6 +102,9 @@ class RiacSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
+        if not self.full and not self.url_file:
+            self.known = read_article_index(self.settings.get("RIAC_OUTPUT"))
+            self.logger.info("incremental crawl: %d articles already stored", len(self.known))
         for request in self._start_requests():
             yield request
 
@@ -117,33 +126,73 @@ class RiacSpider(scrapy.Spider):
             for section in self.sections:
                 yield self._request(listing_url(section, lang), self.parse_listing)
 
-    def parse_listing(self, response: Response, canonical: str) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
-            return
+    def parse_listing(
+        self, response: Response, canonical: str
+    ) -> Iterator[scrapy.Request | ArticleSeen | PollSnapshot]:
         here = classify(canonical)
+        if not isinstance(response, TextResponse) or here is None:
+            return
+        for url, entry in listing_entries(response.selector, canonical).items():
+            kind = classify(url)
+            if kind and kind.lang == here.lang and kind.section in self.sections and url not in self.decided:
+                self.decided.add(url)
+                yield from self._article_or_seen(url, entry)
+        # Site-wide polls show on listing pages too: an incremental crawl that
+        # fetches no article still takes its snapshot.
+        warnings: list[str] = []
+        yield from parse_polls(
+            linearize(response.selector.root), here.lang, canonical, dt.datetime.now(dt.UTC), warnings
+        )
+        for warning in warnings:
+            self.logger.warning("%s: %s", canonical, warning)
         for href in response.css("a::attr(href)").getall():
             url = canonical_url(href, canonical)
             kind = classify(url) if url else None
-            if url is None or kind is None or here is None or kind.lang != here.lang:
-                continue
-            if kind.kind == "article" and kind.section in self.sections:
-                yield self._request(url, self.parse_article)
-            elif kind.kind == "listing" and kind.section == here.section:
+            if url and kind and kind.kind == "listing" and kind.lang == here.lang and kind.section == here.section:
                 yield self._request(url, self.parse_listing)
 
-    def parse_article(self, response: Response, canonical: str) -> Iterator[Article | PollSnapshot | CrawlFailure]:
+    def _article_or_seen(self, url: str, entry: str) -> Iterator[scrapy.Request | ArticleSeen]:
+        """New articles are fetched; known ones only when their listing entry
+        changed, and then conditionally on their ETag / Last-Modified."""
+        known = self.known.get(url)
+        request = self._request(url, self.parse_article)
+        request.meta["listing_hash"] = entry
+        if known is None:
+            yield request
+        elif known["listing_hash"] == entry:
+            self.crawler.stats.inc_value("riac/articles/unchanged")
+            yield ArticleSeen(url, dt.datetime.now(dt.UTC))
+        else:
+            for header, value in (("If-None-Match", known["etag"]), ("If-Modified-Since", known["last_modified"])):
+                if value:
+                    request.headers[header] = value
+            request.meta["handle_httpstatus_list"] = [304]
+            yield request
+
+    def parse_article(
+        self, response: Response, canonical: str
+    ) -> Iterator[Article | ArticleSeen | PollSnapshot | CrawlFailure]:
         now = dt.datetime.now(dt.UTC)
+        if response.status == 304:
+            self.crawler.stats.inc_value("riac/articles/not_modified")
+            yield ArticleSeen(canonical, now)
+            return
         if not isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "none"
             yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
             return
+        headers = {
+            name: (response.headers.get(name) or b"").decode("latin-1") or None
+            for name in ("Content-Type", "ETag", "Last-Modified")
+        }
         try:
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-            article = parse_article(decode_html(response.body, content_type), canonical, fetched_at=now)
+            article = parse_article(decode_html(response.body, headers["Content-Type"]), canonical, fetched_at=now)
         except Exception as exc:  # one broken page must not end the crawl
             self.logger.exception("extraction failed for %s", canonical)
             yield CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", now)
             return
+        article.listing_hash = response.meta.get("listing_hash")
+        article.etag, article.last_modified = headers["ETag"], headers["Last-Modified"]
         yield article
         yield from article.polls
 
