@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from riac_scraper.faults import FaultPlan
 from riac_scraper.mirror import BUNDLED_MIRROR, Mirror
 from riac_scraper.monitor import REPORT_NAME
 
@@ -90,7 +91,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_mirror(args: argparse.Namespace) -> int:
-    with Mirror(Path(args.root), port=args.port) as mirror:
+    faults = FaultPlan(args.faults) if args.faults is not None else None
+    with Mirror(Path(args.root), port=args.port, faults=faults) as mirror:
         print(mirror.base_url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             mirror.thread.join()
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     mirror = commands.add_parser("mirror", help="serve a mirror of the site on 127.0.0.1")
     mirror.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     mirror.add_argument("--root", default=str(BUNDLED_MIRROR), help="mirror directory (default: the bundled one)")
+    mirror.add_argument("--faults", type=int, metavar="SEED", help="misbehave on a schedule from this seed")
     mirror.set_defaults(run=cmd_mirror)
 
     extract = commands.add_parser("extract", help="print the rows a crawl would store for one page, as JSON")

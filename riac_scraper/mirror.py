@@ -7,6 +7,7 @@ parameters (``sphrase_id``, ...) are ignored, as the real site ignores them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from email.utils import formatdate
@@ -14,6 +15,8 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from riac_scraper.faults import FaultPlan
 
 BUNDLED_MIRROR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
 _TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
@@ -40,16 +43,28 @@ def resolve(root: Path, target: str) -> Path | None:
 class MirrorHandler(BaseHTTPRequestHandler):
     server_version = "riac-mirror"
 
-    def __init__(self, *args, root: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, root: Path, faults: FaultPlan | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.root = root
+        self.faults = faults
         super().__init__(*args, **kwargs)
 
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError):  # the crawler may hang up (timeouts, size caps)
+            super().handle()
+
     def do_GET(self) -> None:
+        if self.faults is not None and self.faults.intercept(self, self.root):
+            return
         found = resolve(self.root, self.path)
         if found is None:
             self.send_error(404)
             return
         body = found.read_bytes()
+        content_type = _TYPES.get(found.suffix, "application/octet-stream")
+        if self.faults is not None:
+            parts = urlsplit(self.path)
+            page = int(parse_qs(parts.query).get("PAGEN_1", ["1"])[0] or 1)
+            body, content_type = self.faults.rewrite(unquote(parts.path), page, body, content_type)
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         modified = formatdate(found.stat().st_mtime, usegmt=True)
         if etag in (self.headers.get("If-None-Match") or ""):
@@ -58,7 +73,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send_response(200)
-        self.send_header("Content-Type", _TYPES.get(found.suffix, "application/octet-stream"))
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", modified)
@@ -72,10 +87,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
 class Mirror:
     """A mirror server running in a background thread; use as a context manager."""
 
-    def __init__(self, root: Path = BUNDLED_MIRROR, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, root: Path = BUNDLED_MIRROR, port: int = 0, host: str = "127.0.0.1", faults: FaultPlan | None = None
+    ) -> None:
         if not root.is_dir():
             raise FileNotFoundError(f"mirror root is not a directory: {root}")
-        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, root=root))
+        self.root = root
+        self.faults = faults
+        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, root=root, faults=faults))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="riac-mirror", daemon=True)
 

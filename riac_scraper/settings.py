@@ -20,6 +20,14 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After gives up on the page
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "riac_scraper.middlewares.HostBoundaryMiddleware": 40,
+    "riac_scraper.middlewares.RetryAfterMiddleware": 550,
+}
+# A cut-short body is an error (and retried), never a page.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

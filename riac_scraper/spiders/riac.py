@@ -48,6 +48,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _is_html(response: Response, content_type: str | None) -> bool:
+    if response.body.lstrip()[:5] == b"%PDF-":
+        return False
+    if content_type:
+        return content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")
+    return isinstance(response, TextResponse)
+
+
 class RiacSpider(scrapy.Spider):
     name = "riac"
 
@@ -94,12 +102,25 @@ class RiacSpider(scrapy.Spider):
         return spider
 
     def _request(self, canonical: str, callback: Any) -> scrapy.Request:
+        # Article requests are de-duplicated by self.decided, not by Scrapy's
+        # filter, so that a redirect loop runs into REDIRECT_MAX_TIMES and is
+        # recorded as a failure instead of vanishing in the filter.
         return scrapy.Request(
             fetch_url(canonical, self.base_url),
             callback=callback,
             errback=self.on_error,
             cb_kwargs={"canonical": canonical},
+            dont_filter=callback == self.parse_article,
         )
+
+    def _canonical_of(self, response: Response, requested: str) -> str:
+        """The real-site URL a response answers for, following redirects."""
+        if not response.meta.get("redirect_urls"):
+            return requested
+        parts = urlsplit(response.url)
+        if self.base_url and parts.netloc == urlsplit(self.base_url).netloc:
+            return canonical_url(site.ORIGIN + parts.path + ("?" + parts.query if parts.query else "")) or requested
+        return canonical_url(response.url) or requested
 
     async def start(self) -> AsyncIterator[Any]:
         if not self.full and not self.url_file:
@@ -116,10 +137,13 @@ class RiacSpider(scrapy.Spider):
                     continue
                 canonical = canonical_url(line)
                 kind = classify(canonical) if canonical else None
+                if canonical in self.decided:
+                    continue
                 if kind is None or kind.kind != "article":
                     self.logger.warning("%s:%d: not a RIAC article URL, skipped: %s", self.url_file, number, line)
                     self.crawler.stats.inc_value("riac/urls_file/skipped")
                     continue
+                self.decided.add(canonical)
                 yield self._request(canonical, self.parse_article)
             return
         for lang in self.langs:
@@ -173,18 +197,19 @@ class RiacSpider(scrapy.Spider):
         self, response: Response, canonical: str
     ) -> Iterator[Article | ArticleSeen | PollSnapshot | CrawlFailure]:
         now = dt.datetime.now(dt.UTC)
+        canonical = self._canonical_of(response, canonical)
         if response.status == 304:
             self.crawler.stats.inc_value("riac/articles/not_modified")
             yield ArticleSeen(canonical, now)
-            return
-        if not isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "none"
-            yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
             return
         headers = {
             name: (response.headers.get(name) or b"").decode("latin-1") or None
             for name in ("Content-Type", "ETag", "Last-Modified")
         }
+        if not _is_html(response, headers["Content-Type"]):
+            content_type = headers["Content-Type"] or "none"
+            yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
+            return
         try:
             article = parse_article(decode_html(response.body, headers["Content-Type"]), canonical, fetched_at=now)
         except Exception as exc:  # one broken page must not end the crawl

@@ -1,0 +1,118 @@
+"""A crawl of the fault-injecting mirror ends with the same articles as a clean
+crawl, less exactly the pages that were made unreachable, each recorded."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from riac_scraper.faults import TRANSIENT, FaultPlan
+from riac_scraper.middlewares import retry_after_seconds
+from riac_scraper.mirror import Mirror
+from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from riac_scraper.urls import stable_id
+from tests.conftest import SITE, run_crawl
+
+SEEDS = [3, 7]
+TOLERANT = [
+    "-s",
+    "DOWNLOAD_TIMEOUT=1",
+    "-s",
+    "RETRY_TIMES=2",
+    "-s",
+    "RIAC_MAX_FAILURE_SHARE=0.5",
+    "-s",
+    "RIAC_MIN_COVERAGE={}",
+    "-s",
+    "LOG_LEVEL=INFO",
+]
+
+
+@pytest.fixture(scope="module")
+def clean(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    output = tmp_path_factory.mktemp("clean")
+    assert run_crawl(mirror.base_url, output).returncode == 0
+    return pd.read_parquet(output / "articles").set_index("article_id").sort_index()
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def faulty(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    plan = FaultPlan(request.param)
+    output = tmp_path_factory.mktemp(f"faults-{request.param}")
+    with Mirror(SITE, faults=plan) as server:
+        result = run_crawl(server.base_url, output, *TOLERANT)
+    return {
+        "plan": plan,
+        "result": result,
+        "output": output,
+        "articles": pd.read_parquet(output / "articles").set_index("article_id").sort_index(),
+        "failures": pd.read_parquet(output / "failures"),
+    }
+
+
+def test_the_crawl_completes(faulty: dict) -> None:
+    assert faulty["result"].returncode == 0, faulty["result"].stderr[-3000:]
+    assert "Spider closed (finished)" in faulty["result"].stderr
+    assert "Traceback" not in faulty["result"].stderr
+
+
+def test_the_schedule_injected_faults(faulty: dict) -> None:
+    served = {what.removesuffix(" (again)") for _, _, what in faulty["plan"].log}
+    assert {"redirect", "500 (unreachable)", "fault-empty", "fault-huge", "fault-pdf", "429"} <= served
+    assert len(served & set(TRANSIENT)) >= 4
+
+
+def test_the_seeds_cover_every_transient_fault() -> None:
+    paths = ["/" + p.parent.relative_to(SITE).as_posix() + "/" for p in SITE.rglob("index.html")]
+    assert {FaultPlan(seed).transient_fault(path) for seed in SEEDS for path in paths} >= set(TRANSIENT)
+
+
+def test_same_articles_as_a_clean_crawl_less_the_unreachable(faulty: dict, clean: pd.DataFrame) -> None:
+    unreachable = faulty["plan"].unreachable_urls(SITE)
+    expected_ids = set(clean.index) - {stable_id(u) for u in unreachable}
+    assert set(faulty["articles"].index) == expected_ids
+    assert faulty["articles"].index.is_unique
+    columns = [c for c in SCHEMAS["articles"].names if c not in CRAWL_STATE_COLUMNS and c != "article_id"]
+    pd.testing.assert_frame_equal(faulty["articles"][columns], clean.loc[sorted(expected_ids), columns])
+
+
+def test_failures_are_exactly_the_unreachable_pages(faulty: dict) -> None:
+    failures = faulty["failures"]
+    assert sorted(failures["url"]) == sorted(faulty["plan"].unreachable_urls(SITE))
+    reasons = dict(zip(failures["url"].str.rsplit("/", n=2).str[-2], failures["reason"], strict=True))
+    assert reasons["fault-redirect-loop"] == "IgnoreRequest: max redirections reached"
+    assert reasons["fault-offsite-redirect"] == "IgnoreRequest: outside the crawl's hosts: example.org"
+    assert reasons["fault-huge"].startswith("DownloadCancelledError: Expected to receive 20971520 bytes")
+    assert reasons["fault-pdf"] == "not an HTML page (Content-Type: application/pdf)"
+    assert reasons["fault-empty"] == "missing title, body"
+    assert {r for u, r in zip(failures["url"], failures["reason"], strict=True) if "fault-" not in u} == {"HTTP 500"}
+
+
+def test_retry_after_is_honoured(faulty: dict) -> None:
+    log = faulty["plan"].log
+    waits = []
+    for path in {p for p, _, what in log if what == "429"}:
+        times = [t for p, t, _ in log if p == path]
+        assert len(times) >= 2, path
+        waits.append(times[1] - times[0])
+    if not waits:
+        pytest.skip("this seed scheduled no 429")
+    assert min(waits) >= 1.0
+
+
+def test_retry_after_header_forms() -> None:
+    assert retry_after_seconds(b"3") == 3.0
+    assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert retry_after_seconds(b"soon") is None
+    assert retry_after_seconds(None) is None
+
+
+def test_the_seed_alone_decides_the_schedule() -> None:
+    assert FaultPlan(7).unreachable_urls(SITE) == FaultPlan(7).unreachable_urls(SITE)
+    assert [FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)] == [
+        FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)
+    ]
+    assert FaultPlan(7).dead_paths(SITE) != FaultPlan(8).dead_paths(SITE) or (
+        [FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)]
+        != [FaultPlan(8).transient_fault(f"/p{i}/") for i in range(50)]
+    )
