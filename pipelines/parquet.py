@@ -1,27 +1,42 @@
-"""Writes items into the Parquet datasets under ``RIAC_OUTPUT``."""
+"""Writes items into the Parquet datasets under ``RIAC_OUTPUT``.
+
+Rows are staged durably as items arrive; when the spider closes the crawl's
+tally is taken for the report and the staging is committed into the
+datasets. A crawl with a job directory (``-s JOBDIR=...``) that did not
+finish keeps its staging, to be committed by the run that resumes it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
-from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PollSnapshot
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
+from riac_scraper.monitor import Tally
 from riac_scraper.records import article_row, failure_row, poll_rows
 from riac_scraper.store import DatasetStore
 
 
 class ParquetPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
-        settings = crawler.settings
-        self.store = DatasetStore(settings.get("RIAC_OUTPUT"), flush_rows=settings.getint("RIAC_FLUSH_ROWS"))
+        self.output = crawler.settings.get("RIAC_OUTPUT")
+        self.store: DatasetStore
+        # Connected before the crawl monitor's handler (it connects when the
+        # spider opens), so the report sees the tally and the commit.
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        self.journal = getattr(self.crawler.spider, "journal", None)
+        self.store = DatasetStore(self.output, crawl_id=self.journal.crawl_id if self.journal else None)
         self.stats.set_value("riac/crawl_id", self.store.crawl_id)
 
     def process_item(self, item: Any) -> Any:
@@ -34,9 +49,21 @@ class ParquetPipeline:
         elif isinstance(item, CrawlFailure):
             self.store.add("failures", [failure_row(item, self.store.crawl_id)])
             self.stats.inc_value(f"riac/failures/{item.stage}")
+        elif isinstance(item, PageDone):
+            if self.journal is not None:
+                self.journal.finish(item.url)
+            raise DropItem("page done", log_level="DEBUG")
         return item
 
-    def close_spider(self) -> None:
-        self.store.commit()
-        for name, rows in self.store.written.items():
-            self.stats.set_value(f"riac/written/{name}", rows)
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.store.close_staging()
+        self.stats.set_value("riac/tally", Tally.from_store(self.store))
+        commit = self.journal is None or reason == "finished"
+        if commit:
+            self.store.commit()
+            for name, rows in self.store.written.items():
+                self.stats.set_value(f"riac/written/{name}", rows)
+        else:
+            spider.logger.info("crawl not finished (%s): staging kept for the resumed run", reason)
+        if self.journal is not None:
+            self.journal.close(committed=commit)

@@ -81,6 +81,14 @@ class ArticleSeen:
 
 
 @dataclass
+class PageDone:
+    """Marks that every item of a page has been handed on: the crawl journal
+    then knows the page needs no fetch after a resume."""
+
+    url: str
+
+
+@dataclass
 class CrawlFailure:
     """A page that produced no article, and why."""
 

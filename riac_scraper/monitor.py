@@ -23,13 +23,14 @@ import json
 import os
 import secrets
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from riac_scraper.items import Article, ArticleSeen, CrawlFailure
+from riac_scraper.store import DatasetStore
 
 COVERED_FIELDS = (
     "title",
@@ -46,46 +47,37 @@ COVERED_FIELDS = (
 REPORT_NAME = "crawl-report.json"
 
 
-def _values(article: Article | None) -> dict[str, bool]:
-    if article is None:  # a page that gave no article counts as empty everywhere
-        return dict.fromkeys(COVERED_FIELDS, False)
-    present = {name: bool(getattr(article, name, None)) for name in COVERED_FIELDS if name != "body"}
-    present["body"] = bool(article.paragraphs)
-    present["rating_votes"] = article.rating_votes is not None
-    return present
+@dataclass
+class Tally:
+    """What a crawl staged, counted for the report: computed from the staged
+    rows themselves, so that a crawl resumed after a kill is judged whole."""
 
-
-class CrawlMonitor:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        settings = crawler.settings
-        self.output = Path(settings.get("RIAC_OUTPUT"))
-        self.min_coverage: dict[str, float] = settings.getdict("RIAC_MIN_COVERAGE")
-        self.min_articles = settings.getint("RIAC_MIN_ARTICLES", 1)
-        self.max_failure_share = settings.getfloat("RIAC_MAX_FAILURE_SHARE", 0.1)
-        self.pages: Counter[str] = Counter()  # group ("all" or a section) -> article pages
-        self.present: Counter[str] = Counter()  # "field@group" -> pages with a value
-        self.fallback: Counter[str] = Counter()
-        self.articles = 0
-        self.unchanged = 0  # stored articles an incremental crawl did not need to fetch again
-        self.failures: Counter[str] = Counter()
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+    pages: Counter[str] = field(default_factory=Counter)  # group ("all" or a section) -> article pages
+    present: Counter[str] = field(default_factory=Counter)  # "field@group" -> pages with a value
+    fallback: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # "stage: reason" -> pages
+    articles: int = 0
+    unchanged: int = 0  # stored articles an incremental crawl did not need to fetch again
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlMonitor:
-        return cls(crawler)
+    def from_store(cls, store: DatasetStore) -> Tally:
+        tally = cls()
+        for row in store.staged_rows("articles", [*COVERED_FIELDS, "section", "fallback_fields"]):
+            tally.articles += 1
+            tally._count(
+                row["section"],
+                {name: row[name] not in (None, "", []) for name in COVERED_FIELDS},
+                row["fallback_fields"],
+            )
+        for row in store.staged_rows("failures", ["stage", "reason"]):
+            tally.failures[f"{row['stage']}: {row['reason']}"] += 1
+            if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
+                tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
+        tally.unchanged = sum(1 for _ in store.staged_rows("seen", ["article_id"]))
+        return tally
 
-    def item_scraped(self, item: Any) -> None:
-        if isinstance(item, ArticleSeen):
-            self.unchanged += 1
-        elif isinstance(item, Article):
-            self.articles += 1
-            self._count(item.section, _values(item), item.fallback_fields)
-        elif isinstance(item, CrawlFailure):
-            self.failures[f"{item.stage}: {item.reason}"] += 1
-            if item.stage in ("extract", "validate"):
-                self._count(None, _values(None), [])
+    def __repr__(self) -> str:  # shown in the crawl's stats dump
+        return f"Tally(articles={self.articles}, unchanged={self.unchanged}, failures={sum(self.failures.values())})"
 
     def _count(self, section: str | None, present: dict[str, bool], fallback: list[str]) -> None:
         for group in ("all", section) if section else ("all",):
@@ -107,14 +99,34 @@ class CrawlMonitor:
                 }
         return table
 
-    def problems(self, reason: str, coverage: dict[str, dict[str, Any]]) -> list[str]:
+
+class CrawlMonitor:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.output = Path(settings.get("RIAC_OUTPUT"))
+        self.min_coverage: dict[str, float] = settings.getdict("RIAC_MIN_COVERAGE")
+        self.min_articles = settings.getint("RIAC_MIN_ARTICLES", 1)
+        self.max_failure_share = settings.getfloat("RIAC_MAX_FAILURE_SHARE", 0.1)
+        # spider_closed is connected only once the spider opens: after the
+        # Parquet pipeline's handler, which takes the tally and commits.
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlMonitor:
+        return cls(crawler)
+
+    def problems(self, reason: str, tally: Tally, coverage: dict[str, dict[str, Any]]) -> list[str]:
         problems = []
         if reason != "finished":
             problems.append(f"the crawl did not finish normally (finish reason: {reason})")
-        if self.articles + self.unchanged < self.min_articles:
+        if tally.articles + tally.unchanged < self.min_articles:
             problems.append(
-                f"{self.articles} articles written and {self.unchanged} found unchanged, fewer than "
-                f"RIAC_MIN_ARTICLES={self.min_articles}" + ("" if self.articles else " (no article was written)")
+                f"{tally.articles} articles written and {tally.unchanged} found unchanged, fewer than "
+                f"RIAC_MIN_ARTICLES={self.min_articles}" + ("" if tally.articles else " (no article was written)")
             )
         for key, floor in sorted(self.min_coverage.items()):
             seen = coverage.get(key)
@@ -123,8 +135,8 @@ class CrawlMonitor:
                     f"coverage of {key} is {seen['share']:.0%} of {seen['pages']} pages, "
                     f"below the RIAC_MIN_COVERAGE threshold {float(floor):.0%}"
                 )
-        failed = sum(self.failures.values())
-        attempted = self.articles + failed
+        failed = sum(tally.failures.values())
+        attempted = tally.articles + failed
         if attempted and failed / attempted > self.max_failure_share:
             problems.append(
                 f"{failed} of {attempted} pages failed, more than RIAC_MAX_FAILURE_SHARE={self.max_failure_share:.0%}"
@@ -134,21 +146,22 @@ class CrawlMonitor:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        coverage = self.coverage()
-        problems = self.problems(reason, coverage)
+        tally = stats.get_value("riac/tally") or Tally()
+        coverage = tally.coverage()
+        problems = self.problems(reason, tally, coverage)
         report = {
             "crawl_id": stats.get_value("riac/crawl_id"),
             "finish_reason": reason,
             "started": str(stats.get_value("start_time")),
             "finished": dt.datetime.now(dt.UTC).isoformat(),
             "pages_seen": stats.get_value("response_received_count", 0),
-            "articles_written": self.articles,
-            "articles_unchanged": self.unchanged,
+            "articles_written": tally.articles,
+            "articles_unchanged": tally.unchanged,
             "rows_in_datasets": {
                 name: stats.get_value(f"riac/written/{name}", 0)
                 for name in ("articles", "authors", "polls", "failures")
             },
-            "failures": dict(sorted(self.failures.items())),
+            "failures": dict(sorted(tally.failures.items())),
             "coverage": coverage,
             "thresholds": {
                 "RIAC_MIN_COVERAGE": self.min_coverage,

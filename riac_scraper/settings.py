@@ -49,8 +49,6 @@ COMMANDS_MODULE = "riac_scraper.commands"
 
 # Where the datasets go (relative to the working directory).
 RIAC_OUTPUT = "output"
-# Rows held per dataset before they are flushed to a staged Parquet part.
-RIAC_FLUSH_ROWS = 500
 
 # When a crawl counts as failed (see riac_scraper/monitor.py). Coverage is the
 # share of article pages with a non-empty value; "field@section" limits a

@@ -6,15 +6,20 @@ Layout under the output directory::
     authors/lang=en/part-0.parquet      derived from articles at each commit
     polls/lang=en/part-<crawl>.parquet  one snapshot per poll per crawl
     failures/lang=en/part-<crawl>.parquet
-    .staging/<crawl>/...                parts written while crawling
+    .staging/<crawl>/<dataset>/*.arrows rows of a crawl not yet committed
 
 Guarantees:
-- a reader never sees a half-written file: every file is written under a
-  dot-name (which pyarrow, pandas, DuckDB and polars skip when reading a
-  dataset directory) and renamed into place in one step;
-- memory stays bounded: rows are flushed to staged parts every
-  ``flush_rows`` rows, and the commit streams record batches, keeping only
-  article ids and fetch times in memory;
+- a reader never sees a half-written file: every dataset file is written
+  under a dot-name (which pyarrow, pandas, DuckDB and polars skip when
+  reading a dataset directory) and renamed into place in one step;
+- nothing is lost when the process is killed: each row is appended to an
+  Arrow IPC stream and flushed to the operating system at once, and a
+  stream cut short by a kill is read up to its last complete batch;
+- the commit can be repeated: run again on the same staging (after a kill
+  during the commit) it gives the same datasets, and staging is removed
+  only once everything is in place;
+- memory stays bounded: nothing is buffered while crawling, and the commit
+  streams record batches, keeping only article ids and times in memory;
 - crawling again into the same directory keeps one row per article.
 """
 
@@ -37,25 +42,40 @@ from riac_scraper.records import AUTHORS, SCHEMAS, TIMESTAMP, article_id, author
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
+ROW_GROUP_ROWS = 5000
+SEEN = pa.schema([("article_id", pa.string()), ("last_seen", TIMESTAMP)])
+STAGED = {name: schema.append(pa.field(PARTITION, pa.string())) for name, schema in {**SCHEMAS, "seen": SEEN}.items()}
 
 
 def new_crawl_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
-def _write_atomic(
-    table: pa.Table | None, path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch] | None = None
-) -> int:
-    """Write ``table`` (or stream ``batches``) to ``path`` via a hidden temporary file."""
+def _row_groups(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Table]:
+    """Small batches gathered into tables of about ROW_GROUP_ROWS rows."""
+    pending: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        if batch.num_rows:
+            pending.append(batch)
+            rows += batch.num_rows
+        if rows >= ROW_GROUP_ROWS:
+            yield pa.Table.from_batches(pending, schema)
+            pending, rows = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending, schema)
+
+
+def _write_atomic(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> int:
+    """Stream ``batches`` into ``path`` via a hidden temporary file; returns the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     rows = 0
     try:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in [table] if table is not None else batches or []:
-                if batch.num_rows:
-                    writer.write(batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch], schema))
-                    rows += batch.num_rows
+            for table in _row_groups(batches, schema):
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+                rows += table.num_rows
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -68,74 +88,92 @@ def _visible_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_")))
 
 
+def _read_stream(path: Path) -> Iterator[pa.RecordBatch]:
+    """The complete batches of an Arrow IPC stream, also one cut short by a kill."""
+    try:
+        with pa.OSFile(str(path)) as source, pa.ipc.open_stream(source) as reader:
+            while True:
+                try:
+                    yield reader.read_next_batch()
+                except StopIteration:
+                    return
+    except (pa.ArrowInvalid, OSError):
+        return  # a truncated tail: everything before it was read
+
+
 class DatasetStore:
-    def __init__(self, root: str | os.PathLike[str], crawl_id: str | None = None, flush_rows: int = 500) -> None:
+    def __init__(self, root: str | os.PathLike[str], crawl_id: str | None = None) -> None:
         self.root = Path(root)
         self.crawl_id = crawl_id or new_crawl_id()
-        self.flush_rows = flush_rows
         self.staging = self.root / ".staging" / self.crawl_id
-        self._buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
-        self._parts = 0
+        self._run = secrets.token_hex(4)  # this process's staging files, beside a killed run's
+        self._writers: dict[str, tuple[pa.OSFile, pa.ipc.RecordBatchStreamWriter]] = {}
         self.written = {name: 0 for name in SCHEMAS}
-        self._seen: dict[str, dt.datetime] = {}
-        self._seen_langs: set[str] = set()
 
     # ------------------------------------------------------------ staging
+    def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
+        """Stage rows (each with its ``lang``) durably: they survive a kill."""
+        if dataset not in self._writers:
+            path = self.staging / dataset / f"part-{self._run}.arrows"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            sink = pa.OSFile(str(path), "wb")
+            self._writers[dataset] = (sink, pa.ipc.new_stream(sink, STAGED[dataset]))
+        sink, writer = self._writers[dataset]
+        writer.write_batch(pa.RecordBatch.from_pylist(rows, STAGED[dataset]))
+        sink.flush()
+
     def seen(self, url: str, at: dt.datetime) -> None:
         """An article still listed but not re-fetched: only its last_seen moves."""
-        self._seen[article_id(url)] = at
-        self._seen_langs.add(url_lang(url))
+        self.add("seen", [{"article_id": article_id(url), "last_seen": at, PARTITION: url_lang(url)}])
 
-    def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
-        buffer = self._buffers[dataset]
-        buffer.extend(rows)
-        if len(buffer) >= self.flush_rows:
-            self._flush(dataset)
-
-    def _flush(self, dataset: str) -> None:
-        rows = self._buffers[dataset]
-        if not rows:
-            return
-        schema = SCHEMAS[dataset].append(pa.field(PARTITION, pa.string()))
-        self._parts += 1
-        _write_atomic(
-            pa.Table.from_pylist(rows, schema), self.staging / dataset / f"part-{self._parts:05d}.parquet", schema
-        )
-        self._buffers[dataset] = []
+    def close_staging(self) -> None:
+        for sink, writer in self._writers.values():
+            writer.close()
+            sink.close()
+        self._writers.clear()
 
     def _staged(self, dataset: str) -> list[Path]:
-        return _visible_files(self.staging / dataset)
+        directory = self.staging / dataset
+        return sorted(directory.glob("*.arrows")) if directory.is_dir() else []
+
+    def staged_rows(self, dataset: str, columns: list[str]) -> Iterator[dict[str, Any]]:
+        """This crawl's staged rows (all languages), as dicts of ``columns``."""
+        for part in self._staged(dataset):
+            for batch in _read_stream(part):
+                yield from batch.select(columns).to_pylist()
 
     def _staged_langs(self, dataset: str) -> set[str]:
-        langs: set[str] = set()
-        for part in self._staged(dataset):
-            langs.update(pq.read_table(part, columns=[PARTITION]).column(PARTITION).unique().to_pylist())
-        return langs
+        return {
+            lang
+            for part in self._staged(dataset)
+            for batch in _read_stream(part)
+            for lang in batch.column(PARTITION).unique().to_pylist()
+        }
 
     @staticmethod
     def _batches(path: Path, lang: str | None, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
-        """A file's rows in batches; for a staged part (``lang`` given) only that
-        language's rows, without the partition column."""
-        if columns is not None and lang is not None:
-            columns = [*columns, PARTITION]
-        for batch in pq.ParquetFile(path).iter_batches(columns=columns):
-            if lang is not None:
-                batch = batch.filter(pc.equal(batch.column(PARTITION), lang))
-                batch = batch.drop_columns([PARTITION])
-            yield batch
+        """A dataset file's batches, or a staged stream's rows of one language
+        (without the partition column)."""
+        if lang is None:
+            yield from pq.ParquetFile(path).iter_batches(columns=columns)
+            return
+        for batch in _read_stream(path):
+            batch = batch.filter(pc.equal(batch.column(PARTITION), lang)).drop_columns([PARTITION])
+            yield batch if columns is None else batch.select(columns)
 
     # ------------------------------------------------------------- commit
     def commit(self) -> None:
-        """Fold this crawl's staged parts into the datasets."""
-        for dataset in SCHEMAS:
-            self._flush(dataset)
-        for lang in self._staged_langs("articles") | self._seen_langs:
+        """Fold this crawl's staged rows into the datasets."""
+        self.close_staging()
+        for stale in self.root.glob("*/lang=*/.*.tmp"):
+            stale.unlink()  # left by a process killed while writing
+        for lang in self._staged_langs("articles") | self._staged_langs("seen"):
             self._merge_articles(lang)
-        for dataset in ("polls", "failures"):
+        for dataset, key in (("polls", "poll_id"), ("failures", "url")):
             for lang in self._staged_langs(dataset):
                 target = self.root / dataset / f"{PARTITION}={lang}" / f"part-{self.crawl_id}.parquet"
                 batches = (b for part in self._staged(dataset) for b in self._batches(part, lang))
-                self.written[dataset] += _write_atomic(None, target, SCHEMAS[dataset], batches)
+                self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], _first_per_crawl(batches, key))
         self._rebuild_authors()
         shutil.rmtree(self.staging, ignore_errors=True)
         with contextlib.suppress(OSError):  # other crawls' parts may still be there
@@ -150,7 +188,11 @@ class DatasetStore:
         sources = [(path, None) for path in existing] + [(path, lang) for path in self._staged("articles")]
         best: dict[str, tuple[Any, int, int]] = {}  # article_id -> (fetched_at, source, row)
         first_seen: dict[str, Any] = {}
-        last_seen: dict[str, Any] = dict(self._seen)
+        last_seen: dict[str, Any] = {}
+        for part in self._staged("seen"):
+            for batch in self._batches(part, lang):
+                for key, seen in zip(*(batch.column(n).to_pylist() for n in SEEN.names), strict=True):
+                    last_seen[key] = max(last_seen.get(key, seen), seen)
         for number, (path, part_lang) in enumerate(sources):
             row = 0
             for batch in self._batches(path, part_lang, ["article_id", "fetched_at", "first_seen", "last_seen"]):
@@ -182,7 +224,7 @@ class DatasetStore:
                     yield batch
 
         target = directory / "part-0.parquet"
-        self.written["articles"] += _write_atomic(None, target, SCHEMAS["articles"], kept())
+        self.written["articles"] += _write_atomic(target, SCHEMAS["articles"], kept())
         for path in existing:
             if path != target:
                 path.unlink()
@@ -212,14 +254,23 @@ class DatasetStore:
                         if author["bio"] and (person["_seen"] is None or fetched >= person["_seen"]):
                             person["bio"], person["_seen"] = author["bio"], fetched
                         person["url"] = person["url"] or author["url"]
-            rows = [{k: v for k, v in p.items() if k != "_seen"} for p in people.values()]
-            rows.sort(key=lambda r: r["author_id"])
-            _write_atomic(
-                pa.Table.from_pylist(rows, AUTHORS),
-                self.root / "authors" / f"{PARTITION}={lang}" / "part-0.parquet",
-                AUTHORS,
+            rows = sorted(
+                ({k: v for k, v in p.items() if k != "_seen"} for p in people.values()), key=lambda r: r["author_id"]
             )
-            self.written["authors"] = self.written.get("authors", 0) + len(rows)
+            target = self.root / "authors" / f"{PARTITION}={lang}" / "part-0.parquet"
+            self.written["authors"] += _write_atomic(
+                target, AUTHORS, iter(pa.Table.from_pylist(rows, AUTHORS).to_batches())
+            )
+
+
+def _first_per_crawl(batches: Iterator[pa.RecordBatch], key: str) -> Iterator[pa.RecordBatch]:
+    """Rows of the first snapshot of each ``key`` (a resumed crawl may stage one twice)."""
+    first_snapshot: dict[str, Any] = {}  # key -> the time of the snapshot kept
+    stamp = "observed_at" if key == "poll_id" else "at"
+    for batch in batches:
+        keys, stamps = batch.column(key).to_pylist(), batch.column(stamp).to_pylist()
+        keep = [first_snapshot.setdefault(k, s) == s for k, s in zip(keys, stamps, strict=True)]
+        yield batch.filter(pa.array(keep, pa.bool_()))
 
 
 def read_article_index(root: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ scrapy crawl riac -a sections=analytics,comments -a lang=en
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,7 +25,8 @@ from riac_scraper import site
 from riac_scraper.api import decode_html
 from riac_scraper.blocks import linearize
 from riac_scraper.extraction import listing_entries, parse_article, parse_polls
-from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PollSnapshot
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
+from riac_scraper.journal import CrawlJournal
 from riac_scraper.store import read_article_index
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
 
@@ -54,6 +56,17 @@ def _is_html(response: Response, content_type: str | None) -> bool:
     if content_type:
         return content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")
     return isinstance(response, TextResponse)
+
+
+def _marks_done(callback: Any) -> Any:
+    """After a page's own output, a PageDone: the journal then counts it finished."""
+
+    @functools.wraps(callback)
+    def wrapper(self: RiacSpider, response: Response, canonical: str) -> Iterator[Any]:
+        yield from callback(self, response, canonical)
+        yield PageDone(canonical)
+
+    return wrapper
 
 
 class RiacSpider(scrapy.Spider):
@@ -89,6 +102,8 @@ class RiacSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        jobdir = crawler.settings.get("JOBDIR")
+        spider.journal = CrawlJournal(jobdir) if jobdir else None
         host = urlsplit(spider.base_url).hostname if spider.base_url else None
         if host and _is_loopback(host):
             # A mirror on this machine: no politeness delays. -s still overrides these.
@@ -102,6 +117,8 @@ class RiacSpider(scrapy.Spider):
         return spider
 
     def _request(self, canonical: str, callback: Any) -> scrapy.Request:
+        if self.journal is not None:
+            self.journal.request(canonical, "article" if callback == self.parse_article else "listing")
         # Article requests are de-duplicated by self.decided, not by Scrapy's
         # filter, so that a redirect loop runs into REDIRECT_MAX_TIMES and is
         # recorded as a failure instead of vanishing in the filter.
@@ -126,8 +143,22 @@ class RiacSpider(scrapy.Spider):
         if not self.full and not self.url_file:
             self.known = read_article_index(self.settings.get("RIAC_OUTPUT"))
             self.logger.info("incremental crawl: %d articles already stored", len(self.known))
+        if self.journal is not None and self.journal.resumed:
+            for request in self._resumed_requests():
+                yield request
+            return
         for request in self._start_requests():
             yield request
+
+    def _resumed_requests(self) -> Iterator[scrapy.Request]:
+        """After a kill: every page asked for and not finished, again."""
+        assert self.journal is not None
+        self.decided.update(url for url, kind in self.journal.requested.items() if kind == "article")
+        pending = self.journal.pending()
+        self.logger.info("resuming crawl %s: %d pages to fetch again", self.journal.crawl_id, len(pending))
+        for url, kind in pending:
+            request = self._request(url, self.parse_article if kind == "article" else self.parse_listing)
+            yield request.replace(dont_filter=True)
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
         if self.url_file:
@@ -150,6 +181,7 @@ class RiacSpider(scrapy.Spider):
             for section in self.sections:
                 yield self._request(listing_url(section, lang), self.parse_listing)
 
+    @_marks_done
     def parse_listing(
         self, response: Response, canonical: str
     ) -> Iterator[scrapy.Request | ArticleSeen | PollSnapshot]:
@@ -193,6 +225,7 @@ class RiacSpider(scrapy.Spider):
             request.meta["handle_httpstatus_list"] = [304]
             yield request
 
+    @_marks_done
     def parse_article(
         self, response: Response, canonical: str
     ) -> Iterator[Article | ArticleSeen | PollSnapshot | CrawlFailure]:
@@ -221,9 +254,10 @@ class RiacSpider(scrapy.Spider):
         yield article
         yield from article.polls
 
-    def on_error(self, failure: Failure) -> Iterator[CrawlFailure]:
+    def on_error(self, failure: Failure) -> Iterator[CrawlFailure | PageDone]:
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else f"{failure.type.__name__}: {failure.value}"
         canonical = request.cb_kwargs.get("canonical", request.url)
         yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
+        yield PageDone(canonical)

@@ -1,0 +1,71 @@
+"""The crawl journal: which pages a crawl asked for and which it finished.
+
+Kept in Scrapy's job directory (``-s JOBDIR=DIR``). Scrapy's own job state
+survives a graceful stop but not a SIGKILL: requests in flight are lost and
+its queue may not be written out. The journal is an append-only text file,
+flushed after every line, so a crawl killed at any moment and started again
+with the same arguments re-requests exactly the pages it had not finished,
+and continues the same crawl (same crawl id, same staged rows).
+
+Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riac_scraper.store import new_crawl_id
+
+JOURNAL_NAME = "riac-journal.txt"
+
+
+class CrawlJournal:
+    def __init__(self, jobdir: str | Path) -> None:
+        self.path = Path(jobdir) / JOURNAL_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.crawl_id: str | None = None
+        self.requested: dict[str, str] = {}  # url -> "article" or "listing"
+        self.done: set[str] = set()
+        if self.path.exists():
+            self._replay(self.path.read_text("utf-8"))
+        self.resumed = self.crawl_id is not None
+        self._file = self.path.open("a", encoding="utf-8")
+        if self.crawl_id is None:
+            self.crawl_id = new_crawl_id()
+            self._write(f"crawl {self.crawl_id}")
+
+    def _replay(self, text: str) -> None:
+        lines = text.split("\n")
+        for line in lines[:-1]:  # the last piece is empty, or a line cut short by a kill
+            word, _, rest = line.partition(" ")
+            if word == "crawl":
+                self.crawl_id = rest
+            elif word == "request":
+                kind, _, url = rest.partition(" ")
+                self.requested.setdefault(url, kind)
+            elif word == "done":
+                self.done.add(rest)
+
+    def _write(self, line: str) -> None:
+        self._file.write(line + "\n")
+        self._file.flush()
+
+    def request(self, url: str, kind: str) -> None:
+        if url not in self.requested:
+            self.requested[url] = kind
+            self._write(f"request {kind} {url}")
+
+    def finish(self, url: str) -> None:
+        if url not in self.done:
+            self.done.add(url)
+            self._write(f"done {url}")
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(url, kind) of every page asked for and not finished, in request order."""
+        return [(url, kind) for url, kind in self.requested.items() if url not in self.done]
+
+    def close(self, committed: bool) -> None:
+        """Closes the journal; once the crawl is committed the next run is a new crawl."""
+        self._file.close()
+        if committed:
+            self.path.unlink(missing_ok=True)
