@@ -2,8 +2,9 @@
 
 Rows are staged durably as items arrive; when the spider closes the crawl's
 tally is taken for the report and the staging is committed into the
-datasets. A crawl with a job directory (``-s JOBDIR=...``) that did not
-finish keeps its staging, to be committed by the run that resumes it.
+datasets; when the engine stops (after the report) the staging goes. A
+crawl with a job directory (``-s JOBDIR=...``) that did not finish keeps its
+staging, to be committed by the run that resumes it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class ParquetPipeline:
         # Connected before the crawl monitor's handler (it connects when the
         # spider opens), so the report sees the tally and the commit.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+        self.committed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
@@ -58,12 +61,18 @@ class ParquetPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.store.close_staging()
         self.stats.set_value("riac/tally", Tally.from_store(self.store))
-        commit = self.journal is None or reason == "finished"
-        if commit:
+        if self.journal is None or reason == "finished":
             self.store.commit()
+            self.committed = True
             for name, rows in self.store.written.items():
                 self.stats.set_value(f"riac/written/{name}", rows)
         else:
             spider.logger.info("crawl not finished (%s): staging kept for the resumed run", reason)
+
+    def engine_stopped(self) -> None:
+        """After the crawl report: a killed process before this point resumes
+        with its staging intact, commits again and reports again."""
+        if self.committed:
+            self.store.discard_staging()
         if self.journal is not None:
-            self.journal.close(committed=commit)
+            self.journal.close(committed=self.committed)

@@ -8,10 +8,17 @@ with the same arguments re-requests exactly the pages it had not finished,
 and continues the same crawl (same crawl id, same staged rows).
 
 Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``.
+
+The journal is the only authority: Scrapy's own queue and seen set in the
+job directory are removed when a run starts, since after a SIGKILL they can
+be inconsistent (a disk queue whose index was never written replays stale
+entries in place of new ones, and drops requests), and after a finished
+crawl they would filter every request of the next one.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from riac_scraper.store import new_crawl_id
@@ -29,6 +36,8 @@ class CrawlJournal:
         if self.path.exists():
             self._replay(self.path.read_text("utf-8"))
         self.resumed = self.crawl_id is not None
+        shutil.rmtree(self.path.parent / "requests.queue", ignore_errors=True)
+        (self.path.parent / "requests.seen").unlink(missing_ok=True)
         self._file = self.path.open("a", encoding="utf-8")
         if self.crawl_id is None:
             self.crawl_id = new_crawl_id()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import time
 
-from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -59,8 +59,15 @@ class HostBoundaryMiddleware:
     (exact host names), whatever led to it: a link, a redirect, or a request
     that bypasses Scrapy's own offsite filter with ``dont_filter``."""
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostBoundaryMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
         host = (urlparse_cached(request).hostname or "").rstrip(".").lower()
-        allowed = getattr(spider, "allowed_domains", None)
+        allowed = getattr(self.crawler.spider, "allowed_domains", None)
         if allowed and host not in allowed:
             raise IgnoreRequest(f"outside the crawl's hosts: {host}")

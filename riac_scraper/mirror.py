@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+import time
 from email.utils import formatdate
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,9 +44,11 @@ def resolve(root: Path, target: str) -> Path | None:
 class MirrorHandler(BaseHTTPRequestHandler):
     server_version = "riac-mirror"
 
-    def __init__(self, *args, root: Path, faults: FaultPlan | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.root = root
-        self.faults = faults
+    def __init__(self, *args, mirror: Mirror, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.root = mirror.root
+        self.faults = mirror.faults
+        self.delay = mirror.delay
+        mirror.count_request()
         super().__init__(*args, **kwargs)
 
     def handle(self) -> None:
@@ -53,6 +56,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
             super().handle()
 
     def do_GET(self) -> None:
+        if self.delay:
+            time.sleep(self.delay)
         if self.faults is not None and self.faults.intercept(self, self.root):
             return
         found = resolve(self.root, self.path)
@@ -88,15 +93,27 @@ class Mirror:
     """A mirror server running in a background thread; use as a context manager."""
 
     def __init__(
-        self, root: Path = BUNDLED_MIRROR, port: int = 0, host: str = "127.0.0.1", faults: FaultPlan | None = None
+        self,
+        root: Path = BUNDLED_MIRROR,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        faults: FaultPlan | None = None,
+        delay: float = 0.0,
     ) -> None:
         if not root.is_dir():
             raise FileNotFoundError(f"mirror root is not a directory: {root}")
         self.root = root
         self.faults = faults
-        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, root=root, faults=faults))
+        self.delay = delay
+        self.connections = 0  # requests, for the HTTP/1.0 server answers one per connection
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer((host, port), partial(MirrorHandler, mirror=self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="riac-mirror", daemon=True)
+
+    def count_request(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     @property
     def base_url(self) -> str:

@@ -16,8 +16,8 @@ Guarantees:
   Arrow IPC stream and flushed to the operating system at once, and a
   stream cut short by a kill is read up to its last complete batch;
 - the commit can be repeated: run again on the same staging (after a kill
-  during the commit) it gives the same datasets, and staging is removed
-  only once everything is in place;
+  during the commit) it gives the same datasets; staging is discarded only
+  once everything, the crawl report included, is in place;
 - memory stays bounded: nothing is buffered while crawling, and the commit
   streams record batches, keeping only article ids and times in memory;
 - crawling again into the same directory keeps one row per article.
@@ -175,6 +175,10 @@ class DatasetStore:
                 batches = (b for part in self._staged(dataset) for b in self._batches(part, lang))
                 self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], _first_per_crawl(batches, key))
         self._rebuild_authors()
+
+    def discard_staging(self) -> None:
+        """Remove the staged rows; only once the commit and the crawl report are done."""
+        self.close_staging()
         shutil.rmtree(self.staging, ignore_errors=True)
         with contextlib.suppress(OSError):  # other crawls' parts may still be there
             (self.root / ".staging").rmdir()

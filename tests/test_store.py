@@ -34,6 +34,7 @@ def crawl(root: Path, rows: list[dict]) -> DatasetStore:
     store = DatasetStore(root)
     store.add("articles", rows)
     store.commit()
+    store.discard_staging()
     return store
 
 
@@ -76,6 +77,7 @@ def test_staged_rows_survive_a_kill_even_mid_write(tmp_path: Path) -> None:
     resumed = DatasetStore(tmp_path, crawl_id="c1")  # a new process continues the same crawl
     resumed.add("articles", [article("5", "5", T0)])
     resumed.commit()
+    resumed.discard_staging()
     assert sorted(pd.read_parquet(tmp_path / "articles")["title"]) == ["0", "1", "2", "3", "5"]
     assert not (tmp_path / ".staging").exists()
 
