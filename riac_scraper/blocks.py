@@ -8,8 +8,9 @@ bare text between block elements.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from posixpath import basename
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -34,6 +35,13 @@ class Block:
     tag: str  # the block element the text sits in
     href: str | None = None  # set when the whole text is one link
     image: str | None = None  # file name, for a block that is only an image
+    owner: Any = field(default=None, compare=False, repr=False)  # that block element
+
+
+def within(blocks: list[Block], node: etree._Element) -> list[Block]:
+    """The blocks whose text sits inside ``node``, without walking the tree again."""
+    inside = {id(element) for element in node.iter()}
+    return [block for block in blocks if id(block.owner) in inside]
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -47,6 +55,7 @@ class _Linearizer:
         self.links: list[tuple[str, str]] = []  # (href, text) of links in the current block
         self.breaks = 0
         self.tags: list[str] = []
+        self.owners: list[etree._Element] = []
 
     def text(self, value: str | None) -> None:
         if value and value.strip():
@@ -54,13 +63,18 @@ class _Linearizer:
         if value:
             self.parts.append(value)
 
+    def _block(self, text: str, href: str | None = None, image: str | None = None) -> Block:
+        if not self.tags:
+            return Block(text, "", href, image)
+        return Block(text, self.tags[-1], href, image, self.owners[-1])
+
     def flush(self) -> None:
         text = _SPACE.sub(" ", "".join(self.parts)).strip()
         if text:
             href = None
             if len(self.links) == 1 and _SPACE.sub(" ", self.links[0][1]).strip() == text:
                 href = self.links[0][0]
-            self.blocks.append(Block(text, self.tags[-1] if self.tags else "", href))
+            self.blocks.append(self._block(text, href=href))
         self.parts, self.links = [], []
 
     def walk(self, el: etree._Element) -> None:
@@ -79,12 +93,13 @@ class _Linearizer:
             name = basename(unquote(urlsplit(el.get("src") or "").path))
             if name:
                 self.flush()
-                self.blocks.append(Block(name, self.tags[-1] if self.tags else "", image=name))
+                self.blocks.append(self._block(name, image=name))
             return
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.flush()
             self.tags.append(tag)
+            self.owners.append(el)
         start = len(self.parts)
         self.text(el.text)
         for child in el:
@@ -95,6 +110,7 @@ class _Linearizer:
         if is_block:
             self.flush()
             self.tags.pop()
+            self.owners.pop()
 
 
 def linearize(root: etree._Element) -> list[Block]:

@@ -115,6 +115,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from riac_scraper.bench import run
+
+    run(args.pages, args.large, args.sample)
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     print(summarize(Path(args.output)))
     return 0
@@ -146,6 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     summary = commands.add_parser("summary", help="summarize the datasets in a directory")
     summary.add_argument("output", nargs="?", default="output")
     summary.set_defaults(run=cmd_summary)
+
+    bench = commands.add_parser(
+        "bench", help="measure throughput, per-page cost and memory (see riac_scraper/bench.py)"
+    )
+    bench.add_argument("--pages", type=int, default=2000, help="articles in the measured site (default 2000)")
+    bench.add_argument("--large", type=int, default=20000, help="articles for the second RSS measure (default 20000)")
+    bench.add_argument("--sample", type=int, default=300, help="pages timed one by one (default 300)")
+    bench.set_defaults(run=cmd_bench)
 
     args = parser.parse_args(argv)
     return int(args.run(args))

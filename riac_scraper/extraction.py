@@ -12,28 +12,28 @@ Fields answered below layer 1 are listed in ``Article.fallback_fields``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from langdetect import DetectorFactory, LangDetectException, detect
 from parsel import Selector
 
 from riac_scraper import site
-from riac_scraper.blocks import Block, linearize
+from riac_scraper.blocks import Block, linearize, within
 from riac_scraper.items import Article, Author, PollOption, PollSnapshot
+from riac_scraper.language import detect_language
 from riac_scraper.metadata import PageMetadata, read_metadata
 from riac_scraper.urls import canonical_url, classify, stable_id, url_lang
 from riac_scraper.values import parse_date, parse_float, parse_int
 
-DetectorFactory.seed = 0
-LANGDETECT_SAMPLE_CHARS = 600
 PARAGRAPH_MIN_WORDS = 10
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'’.\-]*|[a-zа-яё]{1,4})$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"[.!?…»\"”]$")
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """Comparison key: case, spacing and Unicode form folded."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
@@ -71,6 +71,7 @@ def _label_run(key: str) -> str | None:
     return first
 
 
+@functools.lru_cache(maxsize=8192)  # pages repeat their menus, labels and footers
 def widget_kind(text: str) -> str | None:
     """Which site widget a block of text belongs to, if any."""
     key = _key(text)
@@ -115,16 +116,6 @@ class _Layers:
     def note(self, name: str, primary: bool) -> None:
         if not primary and name not in self.fallback:
             self.fallback.append(name)
-
-
-def detect_language(text: str) -> str | None:
-    sample = text[:LANGDETECT_SAMPLE_CHARS]
-    if not sample.strip():
-        return None
-    try:
-        return detect(sample)
-    except LangDetectException:
-        return None
 
 
 def _select_text(sel: Selector, queries: list[str]) -> list[Selector]:
@@ -358,12 +349,11 @@ def _regions_and_tags(blocks: list[Block], meta: PageMetadata) -> tuple[list[str
 
 def _translation(sel: Selector, meta: PageMetadata, lang: str, base: str, layers: _Layers) -> str | None:
     other = "ru" if lang == "en" else "en"
-    labels = _labels(site.TRANSLATION_LINK[other])
-    for link in sel.xpath("//a[@href]"):
-        if _key(" ".join(link.xpath(".//text()").getall())) in labels:
-            url = canonical_url(link.attrib["href"], base)
-            if url:
-                return url
+    labels = " or ".join(f"normalize-space(.)='{label}'" for label in site.TRANSLATION_LINK[other])
+    for href in sel.xpath(f"//a[@href][{labels}]/@href").getall():
+        url = canonical_url(href, base)
+        if url:
+            return url
     href = meta.alternates.get(other)
     if href:
         layers.note("translation_url", False)
@@ -421,8 +411,8 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     lead_at = _lead_index(blocks, start, end, meta.description)
     text_authors, text_start = _authors_from_text(blocks, start, end, lead_at, base)
     if body_nodes:
-        text_blocks = [b for node in body_nodes for b in linearize(node.root)]
-        lead_block = linearize(lead_nodes[0].root) if lead_nodes else []
+        text_blocks = [b for node in body_nodes for b in within(blocks, node.root)]
+        lead_block = within(blocks, lead_nodes[0].root) if lead_nodes else []
         paragraphs = _clean_body(lead_block + text_blocks)
         article.authors = _authors_from_selectors(sel, base) or text_authors
         layers.note("authors", article.authors is not text_authors or not text_authors)

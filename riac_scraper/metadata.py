@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 
@@ -24,17 +25,9 @@ class PageMetadata:
     tags: list[str] = field(default_factory=list)
 
 
-def _first(sel: Selector, *queries: str) -> str | None:
-    for query in queries:
-        value = sel.xpath(query).get()
-        if value and value.strip():
-            return value.strip()
-    return None
-
-
-def _json_ld_objects(sel: Selector) -> list[dict[str, Any]]:
+def _json_ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+    for raw in scripts:
         try:
             data = json.loads(raw)
         except ValueError:
@@ -60,41 +53,61 @@ def _names(value: Any) -> list[str]:
     return []
 
 
+_SCAN = (
+    "//meta | //title | //link[@hreflang] | //time[@datetime] | //script[@type='application/ld+json'] | //*[@itemprop]"
+)
+_ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle")
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
 def read_metadata(sel: Selector) -> PageMetadata:
-    meta = PageMetadata(
-        title=_first(sel, "//meta[@property='og:title']/@content", "//title/text()"),
-        description=_first(sel, "//meta[@property='og:description']/@content", "//meta[@name='description']/@content"),
-        html_lang=_first(sel, "/html/@lang", "/html/@xml:lang"),
-        headline=_first(sel, "//*[@itemprop='headline']//text()", "//*[@itemprop='headline']/@content"),
-    )
-    for link in sel.xpath("//link[@rel='alternate'][@hreflang][@href]"):
-        meta.alternates[link.attrib["hreflang"].lower()[:2]] = link.attrib["href"]
-    meta.published = sel.xpath(
-        "//meta[@property='article:published_time']/@content"
-        " | //*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
-        " | //time/@datetime"
-    ).getall()
-    meta.tags = [t.strip() for t in sel.xpath("//meta[@property='article:tag']/@content").getall() if t.strip()]
-    meta.author_names = [
-        " ".join(n.split())
-        for n in sel.xpath(
-            "//*[@itemprop='author']//*[@itemprop='name']//text()"
-            " | //*[@itemprop='author'][not(.//*[@itemprop='name'])]//text()"
-        ).getall()
-        if n.strip()
-    ]
-    meta.rating_value = _first(sel, "//*[@itemprop='ratingValue']/@content", "//*[@itemprop='ratingValue']/text()")
-    meta.rating_count = _first(
-        sel,
-        "//*[@itemprop='ratingCount']/@content",
-        "//*[@itemprop='ratingCount']/text()",
-        "//*[@itemprop='reviewCount']/@content",
-        "//*[@itemprop='reviewCount']/text()",
-    )
-    for obj in _json_ld_objects(sel):
+    """Every metadata source of the page, read in one pass over the tree."""
+    root = sel.root
+    meta = PageMetadata()
+    if root is None or not isinstance(root.tag, str):
+        return meta
+    meta.html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    found: dict[str, str] = {}  # first non-empty value per key
+    scripts: list[str] = []
+    for element in root.xpath(_SCAN):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "meta":
+            key, content = element.get("property") or element.get("name") or "", (element.get("content") or "").strip()
+            if key == "article:published_time":
+                meta.published.append(content)
+            elif key == "article:tag" and content:
+                meta.tags.append(content)
+            elif content:
+                found.setdefault(key, content)
+        elif tag == "title":
+            found.setdefault("<title>", _text(element))
+        elif tag == "link" and element.get("rel") == "alternate" and element.get("href"):
+            meta.alternates[element.get("hreflang", "").lower()[:2]] = element.get("href", "")
+        elif tag == "time":
+            meta.published.append(element.get("datetime", ""))
+        elif tag == "script":
+            scripts.append(element.text or "")
+        prop = element.get("itemprop")
+        if prop in ("headline", "ratingValue", "ratingCount", "reviewCount"):
+            value = element.get("content") or _text(element)
+            if value:
+                found.setdefault(prop, value)
+        elif prop == "datePublished":
+            meta.published.append(element.get("content") or element.get("datetime") or "")
+        elif prop == "author":
+            names = element.xpath(".//*[@itemprop='name']") or [element]
+            meta.author_names.extend(name for name in map(_text, names) if name)
+    meta.title = found.get("og:title") or found.get("<title>") or None
+    meta.description = found.get("og:description") or found.get("description")
+    meta.headline = found.get("headline")
+    meta.rating_value = found.get("ratingValue")
+    meta.rating_count = found.get("ratingCount") or found.get("reviewCount")
+    for obj in _json_ld_objects(scripts):
         kind = obj.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if not any(k in ("Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle") for k in kinds):
+        if not any(k in _ARTICLE_TYPES for k in (kind if isinstance(kind, list) else [kind])):
             continue
         if isinstance(obj.get("headline"), str) and not meta.headline:
             meta.headline = obj["headline"].strip()
