@@ -25,7 +25,6 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset(
     ("script style noscript template svg iframe head select option textarea input object embed canvas map nav").split()
 )
-_SPACE = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -40,8 +39,8 @@ class Block:
 
 def within(blocks: list[Block], node: etree._Element) -> list[Block]:
     """The blocks whose text sits inside ``node``, without walking the tree again."""
-    inside = {id(element) for element in node.iter()}
-    return [block for block in blocks if id(block.owner) in inside]
+    inside = set(node.iter())  # lxml hands out the same proxy objects the blocks hold
+    return [block for block in blocks if block.owner in inside]
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -69,10 +68,12 @@ class _Linearizer:
         return Block(text, self.tags[-1], href, image, self.owners[-1])
 
     def flush(self) -> None:
-        text = _SPACE.sub(" ", "".join(self.parts)).strip()
+        if not self.parts:
+            return
+        text = " ".join("".join(self.parts).split())
         if text:
             href = None
-            if len(self.links) == 1 and _SPACE.sub(" ", self.links[0][1]).strip() == text:
+            if len(self.links) == 1 and " ".join(self.links[0][1].split()) == text:
                 href = self.links[0][0]
             self.blocks.append(self._block(text, href=href))
         self.parts, self.links = [], []

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lxml import etree
 from parsel import Selector
 
 from riac_scraper import site
@@ -398,7 +399,8 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     base = base or url
     layers = _Layers(article.fallback_fields)
 
-    html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
+    if _CONTROL_CHARS.search(html):
+        html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
     sel = Selector(text=html or "<html></html>")
     meta = read_metadata(sel)
     article.title = _title(sel, meta, layers)
@@ -459,21 +461,25 @@ def listing_entries(sel: Selector, base: str) -> dict[str, str]:
     """The articles a listing page links to, each with a hash of its entry's
     text: the largest element around the link that links to no other article
     (title, date, teaser). A changed hash means the entry changed."""
-
-    def article_urls(node: Selector) -> set[str]:
-        urls = {canonical_url(href, base) for href in node.xpath(".//@href").getall()}
-        return {u for u in urls if u and (kind := classify(u)) is not None and kind.kind == "article"}
-
-    entries: dict[str, str] = {}
-    for link in sel.xpath("//a[@href]"):
-        url = canonical_url(link.attrib["href"], base)
+    links: list[tuple[etree._Element, str]] = []
+    below: dict[etree._Element, set[str]] = {}  # element -> article URLs linked from inside it
+    for link in sel.root.iter("a"):
+        href = link.get("href")
+        url = canonical_url(href, base) if href else None
         kind = classify(url) if url else None
-        if url is None or kind is None or kind.kind != "article" or url in entries:
+        if url is None or kind is None or kind.kind != "article":
+            continue
+        links.append((link, url))
+        for element in (link, *link.iterancestors()):
+            below.setdefault(element, set()).add(url)  # the key keeps lxml's proxy, and so its identity
+    entries: dict[str, str] = {}
+    for link, url in links:
+        if url in entries:
             continue
         entry = link
-        while (parent := entry.xpath("..")) and parent[0].root.tag not in ("body", "html"):
-            if article_urls(parent[0]) != {url}:
+        for parent in link.iterancestors():
+            if parent.tag in ("body", "html") or below[parent] != {url}:
                 break
-            entry = parent[0]
-        entries[url] = stable_id(_key(" ".join(entry.xpath(".//text()").getall())))
+            entry = parent
+        entries[url] = stable_id(_key(" ".join(" ".join(entry.itertext()).split())))
     return entries

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
@@ -47,6 +49,17 @@ COVERED_FIELDS = (
 REPORT_NAME = "crawl-report.json"
 
 
+def _present(column: pa.ChunkedArray) -> list[bool]:
+    """Which values are non-empty, without turning long texts into Python strings."""
+    if pa.types.is_string(column.type):
+        present = pc.greater(pc.utf8_length(column), 0)
+    elif pa.types.is_list(column.type):
+        present = pc.greater(pc.list_value_length(column), 0)
+    else:
+        present = pc.is_valid(column)
+    return pc.fill_null(present, False).to_pylist()
+
+
 @dataclass
 class Tally:
     """What a crawl staged, counted for the report: computed from the staged
@@ -62,18 +75,17 @@ class Tally:
     @classmethod
     def from_store(cls, store: DatasetStore) -> Tally:
         tally = cls()
-        for row in store.staged_rows("articles", [*COVERED_FIELDS, "section", "fallback_fields"]):
-            tally.articles += 1
-            tally._count(
-                row["section"],
-                {name: row[name] not in (None, "", []) for name in COVERED_FIELDS},
-                row["fallback_fields"],
-            )
+        for table in store.staged_tables("articles"):
+            present = {name: _present(table.column(name)) for name in COVERED_FIELDS}
+            sections, fallbacks = table.column("section").to_pylist(), table.column("fallback_fields").to_pylist()
+            for row, (section, fallback) in enumerate(zip(sections, fallbacks, strict=True)):
+                tally.articles += 1
+                tally._count(section, {name: present[name][row] for name in COVERED_FIELDS}, fallback or [])
         for row in store.staged_rows("failures", ["stage", "reason"]):
             tally.failures[f"{row['stage']}: {row['reason']}"] += 1
             if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
                 tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
-        tally.unchanged = sum(1 for _ in store.staged_rows("seen", ["article_id"]))
+        tally.unchanged = sum(table.num_rows for table in store.staged_tables("seen"))
         return tally
 
     def __repr__(self) -> str:  # shown in the crawl's stats dump

@@ -42,7 +42,7 @@ from riac_scraper.records import AUTHORS, SCHEMAS, TIMESTAMP, article_id, author
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
-ROW_GROUP_ROWS = 5000
+ROW_GROUP_ROWS = 1000  # also what the commit holds in memory at once
 SEEN = pa.schema([("article_id", pa.string()), ("last_seen", TIMESTAMP)])
 STAGED = {name: schema.append(pa.field(PARTITION, pa.string())) for name, schema in {**SCHEMAS, "seen": SEEN}.items()}
 
@@ -101,6 +101,11 @@ def _read_stream(path: Path) -> Iterator[pa.RecordBatch]:
         return  # a truncated tail: everything before it was read
 
 
+def _staged_tables(path: Path) -> Iterator[pa.Table]:
+    """A staged stream (one small batch per item) in tables of up to ROW_GROUP_ROWS rows."""
+    return _row_groups(_read_stream(path), STAGED[path.parent.name])
+
+
 class DatasetStore:
     def __init__(self, root: str | os.PathLike[str], crawl_id: str | None = None) -> None:
         self.root = Path(root)
@@ -138,9 +143,13 @@ class DatasetStore:
 
     def staged_rows(self, dataset: str, columns: list[str]) -> Iterator[dict[str, Any]]:
         """This crawl's staged rows (all languages), as dicts of ``columns``."""
+        for table in self.staged_tables(dataset):
+            yield from table.select(columns).to_pylist()
+
+    def staged_tables(self, dataset: str) -> Iterator[pa.Table]:
+        """This crawl's staged rows (all languages), a table of up to ROW_GROUP_ROWS rows at a time."""
         for part in self._staged(dataset):
-            for batch in _read_stream(part):
-                yield from batch.select(columns).to_pylist()
+            yield from _staged_tables(part)
 
     def _staged_langs(self, dataset: str) -> set[str]:
         return {
@@ -157,9 +166,9 @@ class DatasetStore:
         if lang is None:
             yield from pq.ParquetFile(path).iter_batches(columns=columns)
             return
-        for batch in _read_stream(path):
-            batch = batch.filter(pc.equal(batch.column(PARTITION), lang)).drop_columns([PARTITION])
-            yield batch if columns is None else batch.select(columns)
+        for table in _staged_tables(path):
+            table = table.filter(pc.equal(table.column(PARTITION), lang)).drop_columns([PARTITION])
+            yield from table.select(columns or table.column_names).to_batches()
 
     # ------------------------------------------------------------- commit
     def commit(self) -> None:

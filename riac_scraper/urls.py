@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -34,6 +35,7 @@ def _clean_path(path: str) -> str:
     return path
 
 
+@functools.lru_cache(maxsize=65536)  # listing pages repeat the same menus and links
 def canonical_url(url: str, base: str | None = None) -> str | None:
     """The real-site form of a russiancouncil.ru URL, or None for other hosts.
 
@@ -54,6 +56,7 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit(("https", site.HOST, _clean_path(parts.path), urlencode(sorted(query)), ""))
 
 
+@functools.lru_cache(maxsize=65536)
 def classify(canonical: str) -> PageKind | None:
     """What a canonical URL points at: an article, a listing page, or neither."""
     path = urlsplit(canonical).path

@@ -64,7 +64,8 @@ def _marks_done(callback: Any) -> Any:
     @functools.wraps(callback)
     def wrapper(self: RiacSpider, response: Response, canonical: str) -> Iterator[Any]:
         yield from callback(self, response, canonical)
-        yield PageDone(canonical)
+        if self.journal is not None:
+            yield PageDone(canonical)
 
     return wrapper
 
@@ -98,6 +99,7 @@ class RiacSpider(scrapy.Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         self.known: dict[str, dict[str, Any]] = {}  # url -> what the stored dataset knows of it
         self.decided: set[str] = set()  # article URLs already requested or marked seen
+        self.polls_seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
@@ -122,12 +124,15 @@ class RiacSpider(scrapy.Spider):
         # Article requests are de-duplicated by self.decided, not by Scrapy's
         # filter, so that a redirect loop runs into REDIRECT_MAX_TIMES and is
         # recorded as a failure instead of vanishing in the filter.
+        is_article = callback == self.parse_article
         return scrapy.Request(
             fetch_url(canonical, self.base_url),
             callback=callback,
             errback=self.on_error,
             cb_kwargs={"canonical": canonical},
-            dont_filter=callback == self.parse_article,
+            dont_filter=is_article,
+            # Articles before further listing pages: the frontier stays one listing page deep.
+            priority=1 if is_article else 0,
         )
 
     def _canonical_of(self, response: Response, requested: str) -> str:
@@ -196,8 +201,8 @@ class RiacSpider(scrapy.Spider):
         # Site-wide polls show on listing pages too: an incremental crawl that
         # fetches no article still takes its snapshot.
         warnings: list[str] = []
-        yield from parse_polls(
-            linearize(response.selector.root), here.lang, canonical, dt.datetime.now(dt.UTC), warnings
+        yield from self._new_polls(
+            parse_polls(linearize(response.selector.root), here.lang, canonical, dt.datetime.now(dt.UTC), warnings)
         )
         for warning in warnings:
             self.logger.warning("%s: %s", canonical, warning)
@@ -252,7 +257,15 @@ class RiacSpider(scrapy.Spider):
         article.listing_hash = response.meta.get("listing_hash")
         article.etag, article.last_modified = headers["ETag"], headers["Last-Modified"]
         yield article
-        yield from article.polls
+        yield from self._new_polls(article.polls)
+
+    def _new_polls(self, polls: list[PollSnapshot]) -> Iterator[PollSnapshot]:
+        """Polls not yet handed on in this run: the site-wide poll shows on every
+        page, and the pipelines need to see it once (they de-duplicate anyway)."""
+        for poll in polls:
+            if poll.poll_id not in self.polls_seen:
+                self.polls_seen.add(poll.poll_id)
+                yield poll
 
     def on_error(self, failure: Failure) -> Iterator[CrawlFailure | PageDone]:
         request = failure.request  # type: ignore[attr-defined]
@@ -260,4 +273,5 @@ class RiacSpider(scrapy.Spider):
         reason = f"HTTP {response.status}" if response is not None else f"{failure.type.__name__}: {failure.value}"
         canonical = request.cb_kwargs.get("canonical", request.url)
         yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
-        yield PageDone(canonical)
+        if self.journal is not None:
+            yield PageDone(canonical)

@@ -1,0 +1,50 @@
+"""A small run of ``riac bench`` keeps the command working; it asserts no timing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from riac_scraper.bench import BenchSite
+from tests.conftest import ROOT
+
+
+def test_synthetic_pages_are_realistic_and_extract_like_the_mirror() -> None:
+    from riac_scraper import extract
+
+    site = BenchSite(40)
+    sizes = [len(site.article(n)) for n in range(40)]
+    assert min(sizes) >= 75 * 1024 and max(sizes) <= 150 * 1024
+    urls = list(site.urls())
+    assert len(urls) == 40 + 8 and len(set(urls)) == len(urls)
+    for number in (0, 5):  # one English, one Russian article
+        url = "https://russiancouncil.ru" + site.article_path(number)
+        (row,) = extract(site.article(number), url)["articles"]
+        assert row["title"].endswith(f" {number}") and row["body"] and row["detected_lang"] == row["lang"]
+    assert site.respond("/en/news/bench-article-3/") is not None
+    assert site.respond("/en/news/bench-article-4/") is None  # article 4 lives in another section
+
+
+def test_bench_smoke_run_prints_every_figure() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "riac_scraper.cli", "bench", "--pages", "120", "--large", "240", "--sample", "10"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for label in (
+        "(a) bare Scrapy crawl",
+        "(b) full riac crawl",
+        "(c) ours",
+        "(c) langdetect",
+        "(c) trafilatura",
+        "(d) peak RSS",
+    ):
+        assert label in result.stdout
+    assert re.search(r"\(b\) full riac crawl: .* 120 articles written", result.stdout)
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 4
