@@ -55,6 +55,7 @@ class _Linearizer:
         self.breaks = 0
         self.tags: list[str] = []
         self.owners: list[etree._Element] = []
+        self.all_links: list[tuple[str, str]] = []  # (href, text) of every link, in order
 
     def text(self, value: str | None) -> None:
         if value and value.strip():
@@ -79,10 +80,14 @@ class _Linearizer:
         self.parts, self.links = [], []
 
     def walk(self, el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.rsplit("}", 1)[-1].lower()
-        if not tag or tag in SKIP_TAGS or _is_hidden(el):
-            return  # comments and processing instructions have no str tag
+        tag = el.tag
+        if not isinstance(tag, str):
+            return  # comments and processing instructions
+        if "}" in tag:
+            tag = tag.rsplit("}", 1)[1]
+        tag = tag.lower()
+        if tag in SKIP_TAGS or (el.get("hidden") is not None or ("style" in el.attrib and _is_hidden(el))):
+            return
         if tag == "br":
             self.breaks += 1
             if self.breaks >= 2:
@@ -102,21 +107,32 @@ class _Linearizer:
             self.tags.append(tag)
             self.owners.append(el)
         start = len(self.parts)
-        self.text(el.text)
+        text = el.text
+        if text:
+            self.text(text)
         for child in el:
             self.walk(child)
-            self.text(child.tail)
-        if tag == "a" and el.get("href"):
-            self.links.append((el.get("href", ""), "".join(self.parts[start:])))
+            tail = child.tail
+            if tail:
+                self.text(tail)
+        if tag == "a":
+            href = el.get("href")
+            if href:
+                link_text = "".join(self.parts[start:])
+                self.links.append((href, link_text))
+                self.all_links.append((href, link_text))
         if is_block:
             self.flush()
             self.tags.pop()
             self.owners.pop()
 
 
-def linearize(root: etree._Element) -> list[Block]:
-    """The visible text of ``root`` as a list of blocks in document order."""
+def linearize(root: etree._Element, links: list[tuple[str, str]] | None = None) -> list[Block]:
+    """The visible text of ``root`` as a list of blocks in document order;
+    ``links``, when given, receives (href, text) of every visible link."""
     walker = _Linearizer()
     walker.walk(root)
     walker.flush()
+    if links is not None:
+        links.extend((href, " ".join(text.split())) for href, text in walker.all_links)
     return walker.blocks

@@ -119,12 +119,41 @@ class _Layers:
             self.fallback.append(name)
 
 
+_CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
+
+
 def _select_text(sel: Selector, queries: list[str]) -> list[Selector]:
+    """The first of the site's selectors that matches, as parsel selectors.
+
+    Simple ``tag.class`` / ``.class`` selectors are answered from one index of
+    the page's class attributes (a CSS query walks the whole tree each time);
+    anything else goes to parsel.
+    """
+    index: dict[str, list[etree._Element]] | None = None
     for query in queries:
-        found = sel.css(query)
+        simple = _CLASS_SELECTOR.match(query)
+        if simple is None:
+            found = list(sel.css(query))
+        else:
+            if index is None:
+                index = _class_index(sel.root)
+            found = [
+                Selector(root=element)
+                for element in index.get(simple["cls"], [])
+                if simple["tag"] is None or element.tag == simple["tag"]
+            ]
         if found:
-            return list(found)
+            return found
     return []
+
+
+@functools.lru_cache(maxsize=2)  # one page at a time: every selector of the page shares it
+def _class_index(root: etree._Element) -> dict[str, list[etree._Element]]:
+    index: dict[str, list[etree._Element]] = {}
+    for element in root.xpath(".//*[@class]"):
+        for token in element.get("class", "").split():
+            index.setdefault(token, []).append(element)
+    return index
 
 
 def _title(sel: Selector, meta: PageMetadata, layers: _Layers) -> str | None:
@@ -172,7 +201,8 @@ def _is_paragraph(text: str) -> bool:
 def _poll_start(blocks: list[Block], start: int, end: int) -> int | None:
     """A poll without a title label: a question followed by "N (P%)" rows."""
     for i in range(start, end):
-        if site.POLL_RESULT.search(blocks[i].text) and len(blocks[i].text.split()) <= 30:
+        text = blocks[i].text
+        if text.endswith(")") and "%" in text[-8:] and site.POLL_RESULT.search(text) and len(text.split()) <= 30:
             j = i - 1
             while j > start and not (
                 site.POLL_QUESTION_NUMBER.match(blocks[j].text) or blocks[j].text.rstrip().endswith("?")
@@ -307,7 +337,7 @@ def parse_polls(
 
     for block in blocks:
         text = block.text.strip()
-        result = site.POLL_RESULT.search(text)
+        result = site.POLL_RESULT.search(text) if text.endswith(")") and "%" in text[-8:] else None
         if result and len(text.split()) <= 40:
             if question is not None:
                 options.append(
@@ -348,12 +378,12 @@ def _regions_and_tags(blocks: list[Block], meta: PageMetadata) -> tuple[list[str
     return regions, tags
 
 
-def _translation(sel: Selector, meta: PageMetadata, lang: str, base: str, layers: _Layers) -> str | None:
+def _translation(links: list[tuple[str, str]], meta: PageMetadata, lang: str, base: str, layers: _Layers) -> str | None:
+    """The toolbar link labelled with the other language's name, else an hreflang alternate."""
     other = "ru" if lang == "en" else "en"
-    labels = " or ".join(f"normalize-space(.)='{label}'" for label in site.TRANSLATION_LINK[other])
-    for href in sel.xpath(f"//a[@href][{labels}]/@href").getall():
-        url = canonical_url(href, base)
-        if url:
+    labels = _labels(site.TRANSLATION_LINK[other])
+    for href, text in links:
+        if _key(text) in labels and (url := canonical_url(href, base)):
             return url
     href = meta.alternates.get(other)
     if href:
@@ -405,7 +435,8 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     meta = read_metadata(sel)
     article.title = _title(sel, meta, layers)
     root = sel.root
-    blocks = linearize(root) if root is not None else []
+    links: list[tuple[str, str]] = []
+    blocks = linearize(root, links) if root is not None else []
     start, end = _content_window(blocks, article.title)
 
     body_nodes = _select_text(sel, site.SELECTORS["body"])
@@ -449,7 +480,7 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
     observed = fetched_at
     article.polls = parse_polls(blocks[end:] + blocks[:start], lang, canonical, observed, article.warnings)
     article.regions, article.tags = _regions_and_tags(blocks[:start], meta)
-    article.translation_url = _translation(sel, meta, lang, base, layers)
+    article.translation_url = _translation(links, meta, lang, base, layers)
     article.published = _published(meta, blocks[:start], html, article.warnings, layers)
     article.detected_lang = detect_language(" ".join([article.title or "", *article.paragraphs[:3]]))
     if article.detected_lang and article.detected_lang != lang:
