@@ -122,45 +122,54 @@ class _Layers:
 _CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
 
 
-def _select_text(sel: Selector, queries: list[str]) -> list[Selector]:
-    """The first of the site's selectors that matches, as parsel selectors.
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+class _SiteSelectors:
+    """The site's selectors (``site.SELECTORS``) on one page.
 
     Simple ``tag.class`` / ``.class`` selectors are answered from one index of
-    the page's class attributes (a CSS query walks the whole tree each time);
-    anything else goes to parsel.
+    the page's class attributes, built once (a CSS query walks the whole tree
+    each time); anything else goes to parsel.
     """
-    index: dict[str, list[etree._Element]] | None = None
-    for query in queries:
-        simple = _CLASS_SELECTOR.match(query)
-        if simple is None:
-            found = list(sel.css(query))
-        else:
-            if index is None:
-                index = _class_index(sel.root)
-            found = [
-                Selector(root=element)
-                for element in index.get(simple["cls"], [])
-                if simple["tag"] is None or element.tag == simple["tag"]
-            ]
-        if found:
-            return found
-    return []
+
+    def __init__(self, sel: Selector) -> None:
+        self.sel = sel
+        self._index: dict[str, list[etree._Element]] | None = None
+
+    def _by_class(self, cls: str) -> list[etree._Element]:
+        if self._index is None:
+            self._index = {}
+            for element in self.sel.root.xpath(".//*[@class]"):
+                for token in element.get("class", "").split():
+                    self._index.setdefault(token, []).append(element)
+        return self._index.get(cls, [])
+
+    def find(self, name: str, inside: etree._Element | None = None) -> list[etree._Element]:
+        """Elements of the first selector for ``name`` that matches (within ``inside``)."""
+        for query in site.SELECTORS[name]:
+            simple = _CLASS_SELECTOR.match(query)
+            if simple is None:
+                scope = self.sel if inside is None else Selector(root=inside)
+                found = [match.root for match in scope.css(query)]
+            else:
+                found = [
+                    element
+                    for element in self._by_class(simple["cls"])
+                    if (simple["tag"] is None or element.tag == simple["tag"])
+                    and (inside is None or any(a is inside for a in element.iterancestors()))
+                ]
+            if found:
+                return found
+        return []
 
 
-@functools.lru_cache(maxsize=2)  # one page at a time: every selector of the page shares it
-def _class_index(root: etree._Element) -> dict[str, list[etree._Element]]:
-    index: dict[str, list[etree._Element]] = {}
-    for element in root.xpath(".//*[@class]"):
-        for token in element.get("class", "").split():
-            index.setdefault(token, []).append(element)
-    return index
-
-
-def _title(sel: Selector, meta: PageMetadata, layers: _Layers) -> str | None:
-    found = _select_text(sel, site.SELECTORS["title"])
+def _title(selectors: _SiteSelectors, blocks: list[Block], meta: PageMetadata, layers: _Layers) -> str | None:
+    found = selectors.find("title")
     if found:
-        return " ".join(" ".join(found[0].css("::text").getall()).split()) or None
-    candidates = [" ".join(" ".join(sel.xpath("(//h1)[1]//text()").getall()).split()), meta.headline]
+        return _text(found[0]) or None
+    candidates = [next((b.text for b in blocks if b.tag == "h1"), None), meta.headline]
     if meta.title:
         title = meta.title
         for sep in site.TITLE_SEPARATORS:  # drop the site-name suffix
@@ -241,17 +250,22 @@ def _authors_from_text(
         authors.append(author)
 
 
-def _authors_from_selectors(sel: Selector, base: str) -> list[Author]:
+def _authors_from_selectors(selectors: _SiteSelectors, base: str) -> list[Author]:
     authors = []
-    for node in _select_text(sel, site.SELECTORS["author"]):
-        name_nodes = _select_text(node, site.SELECTORS["author_name"])
-        if not name_nodes:
+    for node in selectors.find("author"):
+        names = selectors.find("author_name", inside=node)
+        if not names:
             continue
-        name = " ".join(" ".join(name_nodes[0].css("::text").getall()).split())
-        bio_nodes = _select_text(node, site.SELECTORS["author_bio"])
-        bio = " ".join(" ".join(bio_nodes[0].css("::text").getall()).split()) if bio_nodes else None
-        href = name_nodes[0].css("a::attr(href)").get() or name_nodes[0].attrib.get("href")
-        authors.append(Author(name=name, bio=bio or None, url=canonical_url(href, base) if href else None))
+        bios = selectors.find("author_bio", inside=node)
+        link = names[0] if names[0].get("href") else names[0].find(".//a[@href]")
+        href = link.get("href") if link is not None else None
+        authors.append(
+            Author(
+                name=_text(names[0]),
+                bio=_text(bios[0]) or None if bios else None,
+                url=canonical_url(href, base) if href else None,
+            )
+        )
     return authors
 
 
@@ -433,21 +447,21 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
         html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
     sel = Selector(text=html or "<html></html>")
     meta = read_metadata(sel)
-    article.title = _title(sel, meta, layers)
-    root = sel.root
     links: list[tuple[str, str]] = []
-    blocks = linearize(root, links) if root is not None else []
+    blocks = linearize(sel.root, links) if sel.root is not None else []
+    selectors = _SiteSelectors(sel)
+    article.title = _title(selectors, blocks, meta, layers)
     start, end = _content_window(blocks, article.title)
 
-    body_nodes = _select_text(sel, site.SELECTORS["body"])
-    lead_nodes = _select_text(sel, site.SELECTORS["lead"])
+    body_nodes = selectors.find("body")
+    lead_nodes = selectors.find("lead")
     lead_at = _lead_index(blocks, start, end, meta.description)
     text_authors, text_start = _authors_from_text(blocks, start, end, lead_at, base)
     if body_nodes:
-        text_blocks = [b for node in body_nodes for b in within(blocks, node.root)]
-        lead_block = within(blocks, lead_nodes[0].root) if lead_nodes else []
+        text_blocks = [b for node in body_nodes for b in within(blocks, node)]
+        lead_block = within(blocks, lead_nodes[0]) if lead_nodes else []
         paragraphs = _clean_body(lead_block + text_blocks)
-        article.authors = _authors_from_selectors(sel, base) or text_authors
+        article.authors = _authors_from_selectors(selectors, base) or text_authors
         layers.note("authors", article.authors is not text_authors or not text_authors)
     else:
         article.authors = text_authors
@@ -472,7 +486,7 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
         layers.note("body", False)
     title_key = _key(article.title or "")
     article.paragraphs = [p for p in paragraphs if _key(p) != title_key]  # the title is not body text
-    article.lead = paragraphs[0] if paragraphs else None
+    article.lead = article.paragraphs[0] if article.paragraphs else None
     if not lead_nodes:
         layers.note("lead", False)
 
