@@ -41,9 +41,9 @@ def load_expected(name: str) -> dict:
     return json.loads((EXPECTED / f"{name}.json").read_text("utf-8"))
 
 
-def run_crawl(base_url: str, output: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """A real ``scrapy crawl riac`` in a subprocess, as a user would run it."""
-    command = [
+def crawl_command(base_url: str, output: Path, *args: str) -> list[str]:
+    """``scrapy crawl riac`` of a mirror into ``output``, as a user would type it."""
+    return [
         sys.executable,
         "-m",
         "scrapy",
@@ -57,7 +57,25 @@ def run_crawl(base_url: str, output: Path, *args: str, timeout: float = 120) -> 
         "LOG_LEVEL=INFO",
         *args,
     ]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def run_crawl(base_url: str, output: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """A real ``scrapy crawl riac`` in a subprocess."""
+    return subprocess.run(
+        crawl_command(base_url, output, *args), cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def run_riac(*args: str, timeout: float = 120, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The ``riac`` command in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "riac_scraper.cli", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

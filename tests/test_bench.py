@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 from riac_scraper.bench import BenchSite
-from tests.conftest import ROOT
+from tests.conftest import run_riac
 
 
 def test_synthetic_pages_are_realistic_and_extract_like_the_mirror() -> None:
@@ -27,15 +25,9 @@ def test_synthetic_pages_are_realistic_and_extract_like_the_mirror() -> None:
 
 
 def test_bench_smoke_run_prints_every_figure() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "riac_scraper.cli", "bench", "--pages", "120", "--large", "240", "--sample", "10"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_riac("bench", "--pages", "120", "--large", "240", "--sample", "10", timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
+    stdout = result.stdout.decode()
     for label in (
         "(a) bare Scrapy crawl",
         "(b) full riac crawl",
@@ -44,7 +36,7 @@ def test_bench_smoke_run_prints_every_figure() -> None:
         "(c) trafilatura",
         "(d) peak RSS",
     ):
-        assert label in result.stdout
-    assert re.search(r"\(b\) full riac crawl: .* 120 articles written", result.stdout)
-    last = result.stdout.strip().splitlines()[-1]
+        assert label in stdout
+    assert re.search(r"\(b\) full riac crawl: .* 120 articles written", stdout)
+    last = stdout.strip().splitlines()[-1]
     assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 4

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,7 @@ import pytest
 from riac_scraper.mirror import Mirror
 from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
-from tests.conftest import ROOT, SEED_URL, SITE, expected_cases, load_expected, page_path, run_crawl
+from tests.conftest import SEED_URL, SITE, expected_cases, load_expected, page_path, run_crawl, run_riac
 
 
 @pytest.fixture(scope="module")
@@ -141,53 +140,19 @@ def test_bad_spider_arguments_fail_with_a_clear_message(mirror: Mirror, tmp_path
 
 
 def test_riac_crawl_mirror_prints_a_summary(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "riac_scraper.cli",
-            "crawl",
-            "--mirror",
-            "--output",
-            str(tmp_path),
-            "-s",
-            "LOG_LEVEL=WARNING",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_riac("crawl", "--mirror", "--output", str(tmp_path), "-s", "LOG_LEVEL=WARNING")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert re.search(r"articles\s+16 rows\s+\(en: 9, ru: 7\)", result.stdout), result.stdout
+    assert re.search(r"articles\s+16 rows\s+\(en: 9, ru: 7\)", result.stdout.decode()), result.stdout
 
 
 def test_riac_crawl_exits_non_zero_when_nothing_was_written(tmp_path: Path) -> None:
     empty = tmp_path / "empty-site"
     empty.mkdir()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "riac_scraper.cli",
-            "crawl",
-            "--mirror",
-            "--mirror-root",
-            str(empty),
-            "--output",
-            str(tmp_path / "out"),
-            "-s",
-            "LOG_LEVEL=WARNING",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_riac(
+        "crawl", "--mirror", "--mirror-root", str(empty), "--output", str(tmp_path / "out"), "-s", "LOG_LEVEL=WARNING"
     )
     assert result.returncode == 1
-    assert "no article was written" in result.stderr
+    assert "no article was written" in result.stderr.decode()
 
 
 @pytest.mark.parametrize("name", ["articles", "polls", "authors"])

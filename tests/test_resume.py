@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,35 +15,17 @@ import pytest
 
 from riac_scraper.mirror import Mirror
 from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
-from tests.conftest import ROOT, SITE, run_crawl
+from tests.conftest import ROOT, SITE, crawl_command, run_crawl
 
 WRITING = "writing"  # kill as soon as the commit starts writing the datasets
 CONTENT = [c for c in SCHEMAS["articles"].names if c not in (*CRAWL_STATE_COLUMNS, "article_id")]
 
 
 def start_crawl(base_url: str, output: Path, jobdir: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "riac",
-            "-a",
-            f"base_url={base_url}",
-            "-s",
-            f"RIAC_OUTPUT={output}",
-            "-s",
-            f"JOBDIR={jobdir}",
-            "-s",
-            "CONCURRENT_REQUESTS=2",
-            "-s",
-            "LOG_LEVEL=WARNING",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    command = crawl_command(
+        base_url, output, "-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS=2", "-s", "LOG_LEVEL=WARNING"
     )
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:

@@ -10,18 +10,7 @@ import urllib.request
 from riac_scraper import extract
 from riac_scraper.mirror import resolve
 from riac_scraper.records import CRAWL_STATE_COLUMNS
-from tests.conftest import ROOT, SEED_URL, SITE, page_path
-
-
-def run_riac(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "riac_scraper.cli", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+from tests.conftest import ROOT, SEED_URL, SITE, page_path, run_riac
 
 
 def comparable(rows: dict) -> dict:
