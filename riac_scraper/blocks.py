@@ -43,8 +43,8 @@ def within(blocks: list[Block], node: etree._Element) -> list[Block]:
     return [block for block in blocks if block.owner in inside]
 
 
-def _is_hidden(el: etree._Element) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+def _hidden_by_style(el: etree._Element) -> bool:
+    return bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 class _Linearizer:
@@ -86,7 +86,7 @@ class _Linearizer:
         if "}" in tag:
             tag = tag.rsplit("}", 1)[1]
         tag = tag.lower()
-        if tag in SKIP_TAGS or (el.get("hidden") is not None or ("style" in el.attrib and _is_hidden(el))):
+        if tag in SKIP_TAGS or el.get("hidden") is not None or ("style" in el.attrib and _hidden_by_style(el)):
             return
         if tag == "br":
             self.breaks += 1

@@ -491,12 +491,11 @@ def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None,
         layers.note("lead", False)
 
     _rating(blocks, meta, article, layers)
-    observed = fetched_at
-    article.polls = parse_polls(blocks[end:] + blocks[:start], lang, canonical, observed, article.warnings)
+    article.polls = parse_polls(blocks[end:] + blocks[:start], lang, canonical, fetched_at, article.warnings)
     article.regions, article.tags = _regions_and_tags(blocks[:start], meta)
     article.translation_url = _translation(links, meta, lang, base, layers)
     article.published = _published(meta, blocks[:start], html, article.warnings, layers)
-    article.detected_lang = detect_language(" ".join([article.title or "", *article.paragraphs[:3]]))
+    article.detected_lang = detect_language(" ".join([article.title or "", *article.paragraphs[:2]]))
     if article.detected_lang and article.detected_lang != lang:
         article.warnings.append(f"language: URL says {lang}, text looks {article.detected_lang}")
     return article
