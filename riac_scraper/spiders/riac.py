@@ -4,6 +4,12 @@ scrapy crawl riac                                   # the live site
 scrapy crawl riac -a base_url=http://127.0.0.1:8000 # a mirror with the same paths
 scrapy crawl riac -a urls=FILE                      # only these article URLs
 scrapy crawl riac -a sections=analytics,comments -a lang=en
+scrapy crawl riac -a full=1                         # re-fetch every article
+scrapy crawl riac -s JOBDIR=DIR                     # resumable after any interruption
+
+Into an existing dataset the crawl is incremental: listing pages are always
+fetched, but a stored article only when its listing entry changed (and then
+with If-None-Match / If-Modified-Since).
 """
 
 from __future__ import annotations
