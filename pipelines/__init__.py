@@ -5,11 +5,12 @@
 2. ``validate.ValidatePipeline`` (200): an article without URL, title or body
    becomes a failure record (stage ``validate``) instead of vanishing; counts
    missing fields, warnings and language mismatches in the crawl stats.
-3. ``dedupe.DedupePipeline`` (300): one article per canonical URL and one
-   snapshot per poll in a crawl.
+3. ``dedupe.DedupePipeline`` (300): one article per canonical URL in a crawl
+   (polls: see its module docstring).
 4. ``parquet.ParquetPipeline`` (900): stages rows and commits the datasets
    when the crawl closes.
 
-Items are ``Article``, ``PollSnapshot`` and ``CrawlFailure`` from
-``riac_scraper.items``; each pipeline passes on the kinds it does not handle.
+Items are ``Article``, ``PollSnapshot``, ``ArticleSeen``, ``CrawlFailure``
+and ``PageDone`` from ``riac_scraper.items``; each pipeline passes on the
+kinds it does not handle.
 """
