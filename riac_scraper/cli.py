@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from riac_scraper.faults import FaultPlan
@@ -42,18 +43,18 @@ def summarize(output: Path) -> str:
         if not path.is_dir():
             lines.append(f"  {name:<9} (none)")
             continue
-        table = ds.dataset(path, partitioning="hive").to_table()
-        by_lang: dict[str, int] = {}
-        for lang in table.column("lang").to_pylist():
-            by_lang[str(lang)] = by_lang.get(str(lang), 0) + 1
+        columns = ["lang", "stage", "reason"] if name == "failures" else ["lang"]  # not the article texts
+        table = ds.dataset(path, partitioning="hive").to_table(columns=columns)
+        by_lang = Counter(str(lang) for lang in table.column("lang").to_pylist())
         langs = ", ".join(f"{k}: {v}" for k, v in sorted(by_lang.items()))
         lines.append(f"  {name:<9} {table.num_rows:>6} rows  ({langs or 'empty'})")
         if name == "failures" and table.num_rows:
-            reasons: dict[str, int] = {}
-            for stage, reason in zip(
-                table.column("stage").to_pylist(), table.column("reason").to_pylist(), strict=True
-            ):
-                reasons[f"{stage}: {reason}"] = reasons.get(f"{stage}: {reason}", 0) + 1
+            reasons = Counter(
+                f"{stage}: {reason}"
+                for stage, reason in zip(
+                    table.column("stage").to_pylist(), table.column("reason").to_pylist(), strict=True
+                )
+            )
             lines.extend(f"      {count} x {reason}" for reason, count in sorted(reasons.items()))
     return "\n".join(lines)
 
