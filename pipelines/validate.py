@@ -9,21 +9,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from riac_scraper.items import Article, CrawlFailure
+from riac_scraper.monitor import field_presence
 
 logger = logging.getLogger(__name__)
 REQUIRED = ("url", "title", "paragraphs")
-COUNTED = (
-    "title",
-    "lead",
-    "paragraphs",
-    "authors",
-    "published",
-    "rating_votes",
-    "translation_url",
-    "detected_lang",
-    "regions",
-    "tags",
-)
 
 
 def validation_failure(article: Article) -> CrawlFailure | None:
@@ -46,8 +35,8 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        for name in COUNTED:
-            if not getattr(item, name):
+        for name, present in field_presence(item).items():
+            if not present:
                 self.stats.inc_value(f"riac/field/{name}/missing")
         for name in item.fallback_fields:
             self.stats.inc_value(f"riac/field/{name}/fallback")

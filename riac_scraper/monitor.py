@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from riac_scraper.items import Article
 from riac_scraper.store import DatasetStore
 
 COVERED_FIELDS = (
@@ -47,6 +48,14 @@ COVERED_FIELDS = (
     "detected_lang",
 )
 REPORT_NAME = "crawl-report.json"
+
+
+def field_presence(article: Article) -> dict[str, bool]:
+    """Which covered fields an article has a value for (0 votes is a value; an empty list is not)."""
+    return {
+        name: getattr(article, "paragraphs" if name == "body" else name) not in (None, "", [])
+        for name in COVERED_FIELDS
+    }
 
 
 def _present(column: pa.ChunkedArray) -> list[bool]:
