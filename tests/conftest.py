@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,10 +19,24 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SITE = FIXTURES / "site"
 EXPECTED = FIXTURES / "expected"
-SEED = ROOT.parent / "shared" / "seed" / "000_049bbc58535707c4.txt"
+SEED = (
+    FIXTURES / "seed" / "000_049bbc58535707c4.txt"
+)  # a copy of shared/seed/, so the suite needs nothing beside the repository
 SEED_URL = (
     "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
 )
+
+
+def mirror_counts() -> dict[str, int]:
+    """What the bundled mirror holds: articles (in all, per language) and listing pages."""
+    urls = [json.loads(p.read_text("utf-8"))["url"] for p in EXPECTED.glob("*.json")]
+    listings = tomllib.loads((FIXTURES / "listings.toml").read_text("utf-8"))["listing"]
+    return {
+        "articles": len(urls),
+        "en": sum("/en/" in u for u in urls),
+        "ru": sum("/en/" not in u for u in urls),
+        "listing_pages": sum(len(listing["pages"]) for listing in listings),
+    }
 
 
 def page_path(url: str, site: Path = SITE) -> Path:
