@@ -33,19 +33,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from riac_scraper import site
 from riac_scraper.mirror import BUNDLED_MIRROR
 from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 
+# The listings of the benchmark site: the site's own paths, both languages.
 SECTIONS = [
-    "/en/analytics-and-comments/analytics/",
-    "/en/analytics-and-comments/comments/",
-    "/en/analytics-and-comments/interview/",
-    "/en/news/",
-    "/analytics-and-comments/analytics/",
-    "/analytics-and-comments/comments/",
-    "/analytics-and-comments/interview/",
-    "/news/",
+    ("/en" if lang == "en" else "") + site.SECTION_PATHS[section]
+    for lang in site.LANGS
+    for section in ("analytics", "comments", "interview", "news")
 ]
 PER_LISTING_PAGE = 20
 _TITLE = re.compile(r'<h1 class="article__title">(.*?)</h1>')

@@ -31,9 +31,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 
-ORIGIN = "https://russiancouncil.ru"
 NEWS = "/en/news/"
 CHAIN_END = "/en/news/riac-presents-report-on-digital-sovereignty/"
 CP1251_PAGE = "/news/v-moskve-proshla-konferentsiya-o-budushchem-mnogostoronnikh-institutov/"

@@ -12,8 +12,8 @@ import re
 
 ORIGIN = "https://russiancouncil.ru"
 HOST = "russiancouncil.ru"
-# Hosts under which the same pages are served; all map to ORIGIN.
-HOST_ALIASES = frozenset({HOST, "www." + HOST})
+# Hosts under which the same pages are served (beta. is a staging copy); all map to ORIGIN.
+HOST_ALIASES = frozenset({HOST, "www." + HOST, "beta." + HOST})
 
 LANGS = ("en", "ru")
 # Section name -> path below the language prefix ("/en" or "").
@@ -23,21 +23,26 @@ SECTION_PATHS = {
     "interview": "/analytics-and-comments/interview/",
     "news": "/news/",
     "blogs": "/blogs/",
+    "columns": "/analytics-and-comments/columns/",
 }
-DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs")
+DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs", "columns")
 
 PAGINATION_PARAM = re.compile(r"^PAGEN_\d+$")
 
 _SECTION_RE = "|".join(["analytics", "comments", "interview"])
 ARTICLE_PATH = re.compile(
-    rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?P<section>{_SECTION_RE})/[^/]+"
+    rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?:(?P<section>{_SECTION_RE})|(?P<columns>columns)/[^/]+)/[^/]+"
     r"|(?P<news>news)/[^/]+"
     r"|(?P<blogs>blogs)/[^/]+/[^/]+)/$"
 )
 LISTING_PATH = re.compile(
-    rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?P<section>{_SECTION_RE})"
+    rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?:(?P<section>{_SECTION_RE})|(?P<columns>columns)(?:/[^/]+)?)"
     r"|(?P<news>news)|(?P<blogs>blogs)(?:/[^/]+)?)/$"
 )
+# AMP copies: /en/amp/news/<slug>/ is the article at /en/news/<slug>/.
+AMP_PATH = re.compile(r"^(?P<lang>/en)?/amp(?P<rest>/.+)$")
+# Tag links point at the site search: /en/search/?tags=X, /search/index.php?tags=X.
+TAG_LINK = re.compile(r"/search/(?:index\.php)?\?(?:[^#]*&)?tags=", re.IGNORECASE)
 
 # ---------------------------------------------------------------- labels
 # Toolbar link to the other language version, keyed by the *target* language.
@@ -46,8 +51,27 @@ TRANSLATION_LINK = {"ru": ("Читать на русском",), "en": ("Read in
 PRINT = ("Print", "Печать", "Версия для печати")  # Russian forms unconfirmed
 RATE = ("Rate this article", "Оценить статью")  # confirmed
 SHARE = ("Share this article", "Поделиться статьей", "Поделиться статьёй")  # confirmed (ё form a guess)
-POLL_TITLE = ("Poll conducted", "Poll results", "Poll archive", "Опрос проведен", "Итоги опроса", "Архив опросов")
-FOOTER = ("For business", "For researchers", "For students", "Бизнесу", "Исследователям", "Студентам")
+# Confirmed: the English ones, and "Текущий опрос", "Прошедший опрос", "Архив опросов",
+# "Ответить на опрос" from the real Russian home page.
+POLL_TITLE = (
+    "Poll conducted",
+    "Poll results",
+    "Poll archive",
+    "Текущий опрос",
+    "Прошедший опрос",
+    "Архив опросов",
+    "Ответить на опрос",
+)
+FOOTER = ("For business", "For researchers", "For students", "Бизнесу", "Исследователям", "Учащимся")  # confirmed
+# Button texts of share widgets (the web's, not only this site's).
+SHARE_BUTTONS = (
+    "Facebook", "Twitter", "X", "VK", "VKontakte", "ВКонтакте", "Telegram", "WhatsApp", "Viber", "LinkedIn",
+    "Одноклассники", "OK", "LiveJournal", "ЖЖ", "Email", "E-mail", "Mail", "Почта", "Pinterest", "Reddit",
+)  # fmt: skip
+# The second page layout's header (confirmed in English): "In", "Login if you are already registered".
+LOGIN = ("Login if you are already registered", "In", "Войти", "Войдите, если вы уже зарегистрированы")
+# AMP copies open and close with these (confirmed in English).
+AMP_LABELS = ("Short version", "Full version", "Краткая версия", "Полная версия")
 REGION_LABEL = ("Region", "Регион")  # Russian unconfirmed
 TYPE_LABEL = ("Type", "Тип")  # Russian unconfirmed
 
@@ -56,12 +80,23 @@ RATING = re.compile(
     r"\(\s*(?:votes|голосов)\s*:\s*(?P<votes>[^,()]*?)\s*,\s*(?:rating|рейтинг)\s*:\s*(?P<value>[^()]*?)\s*\)",
     re.IGNORECASE,
 )
-NO_VOTES = re.compile(r"^\(\s*(?:no votes|нет голосов)\s*\)$", re.IGNORECASE)
+NO_VOTES = re.compile(r"\(\s*(?:no votes|нет голосов)\s*\)", re.IGNORECASE)
 # " (4 votes)", " (1 vote)", " (62 голоса)"
-VOTE_COUNT = re.compile(r"^\(\s*(?P<votes>\S+)\s+(?:votes?|голос(?:а|ов)?)\s*\)$", re.IGNORECASE)
+VOTE_COUNT = re.compile(r"\(\s*(?P<votes>\S+)\s+(?:votes?|голос(?:а|ов)?)\s*\)", re.IGNORECASE)
+# The same, found inside a line that holds more than one of them.
+RATING_ANYWHERE = RATING
+NO_VOTES_ANYWHERE = NO_VOTES
+VOTE_COUNT_ANYWHERE = re.compile(r"\(\s*(?P<votes>[\d\s\u00a0]{1,15})\s+(?:votes?|голос(?:а|ов)?)\s*\)", re.IGNORECASE)
 # One poll option's result: "33 (31%)", optionally preceded by its label.
 POLL_RESULT = re.compile(r"(?:^|\s)(?P<votes>\S+)\s*\(\s*(?P<percent>[^()%\s]+)\s*%\s*\)$")
+POLL_RESULT_ANYWHERE = re.compile(r"(?<!\S)\d[\d\u00a0\u202f]{0,11}\s*\(\s*\d{1,3}(?:[.,]\d+)?\s*%\s*\)")
 POLL_QUESTION_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+# Running text: at least this many words and a sentence's final punctuation.
+PARAGRAPH_MIN_WORDS = 10
+# A line whose visible characters are at least this share link text is a row
+# of links (navigation, share buttons, tags, teaser titles), never body text.
+LINK_LINE_SHARE = 0.6
 
 # Teaser cards of other articles inside the body.
 IMAGE_FILE = re.compile(r"^[\w.\-() ]{1,120}\.(?:jpe?g|png|gif|webp|svg|bmp)$", re.IGNORECASE)

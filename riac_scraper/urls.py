@@ -37,23 +37,31 @@ def _clean_path(path: str) -> str:
 
 @functools.lru_cache(maxsize=65536)  # listing pages repeat the same menus and links
 def canonical_url(url: str, base: str | None = None) -> str | None:
-    """The real-site form of a russiancouncil.ru URL, or None for other hosts.
+    """The real-site form of a russiancouncil.ru URL, or None for other hosts
+    and for strings that are no URL.
 
-    Host variants (``www.``, trailing dot, case), fragments, search-highlight and
+    Host variants (``www.``, ``beta.``, trailing dot, case), AMP copies, fragments, search-highlight and
     tracking parameters and a missing trailing slash all collapse; only the
     pagination parameter survives, since it names a different listing page.
     ``base`` resolves relative URLs.
     """
-    if base is not None:
-        url = urljoin(base, url.strip())
-    parts = urlsplit(url.strip())
+    try:
+        if base is not None:
+            url = urljoin(base, url.strip())
+        parts = urlsplit(url.strip())
+        hostname = parts.hostname or ""
+    except ValueError:  # "http://[object Object]": not a URL at all
+        return None
     if parts.scheme not in ("http", "https"):
         return None
-    if not site_host(parts.hostname or ""):
+    if not site_host(hostname):
         return None
     query = [(k, v) for k, v in parse_qsl(parts.query) if site.PAGINATION_PARAM.match(k)]
     query = [(k, v) for k, v in query if v != "1"]  # page 1 is the bare listing
-    return urlunsplit(("https", site.HOST, _clean_path(parts.path), urlencode(sorted(query)), ""))
+    path = _clean_path(parts.path)
+    if amp := site.AMP_PATH.match(path):  # the AMP copy is the same article
+        path = (amp["lang"] or "") + amp["rest"]
+    return urlunsplit(("https", site.HOST, path, urlencode(sorted(query)), ""))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -63,7 +71,7 @@ def classify(canonical: str) -> PageKind | None:
     for kind, pattern in (("article", site.ARTICLE_PATH), ("listing", site.LISTING_PATH)):
         match = pattern.match(path)
         if match:
-            section = match.group("section") or match.group("news") or match.group("blogs")
+            section = match.group("section") or match.group("columns") or match.group("news") or match.group("blogs")
             return PageKind(kind, "en" if match.group("lang") else "ru", section)
     return None
 

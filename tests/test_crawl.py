@@ -15,7 +15,16 @@ import pytest
 from riac_scraper.mirror import Mirror
 from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
-from tests.conftest import SEED_URL, SITE, expected_cases, load_expected, page_path, run_crawl, run_riac
+from tests.conftest import (
+    SEED_URL,
+    SITE,
+    expected_cases,
+    load_expected,
+    mirror_counts,
+    page_path,
+    run_crawl,
+    run_riac,
+)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +151,8 @@ def test_bad_spider_arguments_fail_with_a_clear_message(mirror: Mirror, tmp_path
 def test_riac_crawl_mirror_prints_a_summary(tmp_path: Path) -> None:
     result = run_riac("crawl", "--mirror", "--output", str(tmp_path), "-s", "LOG_LEVEL=WARNING")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert re.search(r"articles\s+16 rows\s+\(en: 9, ru: 7\)", result.stdout.decode()), result.stdout
+    n = mirror_counts()
+    assert re.search(rf"articles\s+{n['articles']} rows\s+\(en: {n['en']}, ru: {n['ru']}\)", result.stdout.decode())
 
 
 def test_riac_crawl_exits_non_zero_when_nothing_was_written(tmp_path: Path) -> None:
@@ -195,11 +205,13 @@ def _plain(value: object) -> object:
 def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     first = two_crawls["after_first"]["report"]
     assert first["passed"] is True and first["problems"] == []
-    assert first["articles_written"] == 16 and first["pages_seen"] == 30
+    n = mirror_counts()
+    assert first["articles_written"] == n["articles"]
+    assert first["pages_seen"] == n["articles"] + n["listing_pages"] + 1  # and robots.txt
     assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
     assert first["coverage"]["title"]["share"] == 1.0
     second = json.loads((two_crawls["output"] / "crawl-report.json").read_text("utf-8"))
-    assert (second["passed"], second["articles_written"], second["articles_unchanged"]) == (True, 0, 16)
+    assert (second["passed"], second["articles_written"], second["articles_unchanged"]) == (True, 0, n["articles"])
 
 
 def test_crawl_without_author_markup_fails_naming_the_authors_threshold(tmp_path: Path) -> None:
@@ -217,6 +229,6 @@ def test_crawl_without_author_markup_fails_naming_the_authors_threshold(tmp_path
     )
     report = json.loads((tmp_path / "out" / "crawl-report.json").read_text("utf-8"))
     assert report["passed"] is False
-    assert len(pd.read_parquet(tmp_path / "out" / "articles")) == 16  # the data is still written
+    assert len(pd.read_parquet(tmp_path / "out" / "articles")) == mirror_counts()["articles"]  # still written
     # one analytics page still has its authors, from JSON-LD metadata
     assert report["coverage"]["authors@analytics"]["fallback_share"] == round(1 / 6, 4)

@@ -121,7 +121,7 @@ def test_date_parser_never_raises(text: str) -> None:
 
 @given(st.integers(0, 10**6), st.integers(0, 500).map(lambda x: x / 100))
 def test_rating_labels_parse_back_in_both_languages(votes: int, value: float) -> None:
-    from riac_scraper.extraction import widget_kind
+    from riac_scraper.pages.cues import widget_kind
     from riac_scraper.site import RATING, VOTE_COUNT
 
     for text in (f"(votes: {votes}, rating: {value:g})", f"(Голосов: {votes}, Рейтинг: {value:g})"):

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from riac_scraper import extract
-from riac_scraper.blocks import Block
-from riac_scraper.extraction import looks_like_name, parse_article, parse_polls, widget_kind
+from riac_scraper.pages.article import parse_article
+from riac_scraper.pages.cues import looks_like_name, widget_kind
+from riac_scraper.pages.polls import parse_polls
+from riac_scraper.pages.reading import Line
 
 URL = "https://russiancouncil.ru/en/analytics-and-comments/comments/some-comment/"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -29,8 +31,8 @@ def page(*middle: str, title: str = "A Comment on Something") -> str:
     )
 
 
-def blocks(*texts: str) -> list[Block]:
-    return [Block(t, "div") for t in texts]
+def blocks(*texts: str) -> list[Line]:
+    return [Line(t, "div") for t in texts]
 
 
 @pytest.mark.parametrize(

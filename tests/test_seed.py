@@ -7,7 +7,7 @@ import pytest
 from parsel import Selector
 
 from riac_scraper import extract
-from riac_scraper.blocks import linearize
+from riac_scraper.pages.reading import read_lines
 from tests.conftest import SEED, SEED_URL, page_html
 
 IVANOV_BIO = (
@@ -85,7 +85,7 @@ def test_translation_link(article: dict) -> None:
 
 def test_mirror_page_shows_the_seed_text_exactly() -> None:
     seed_lines = [line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()]
-    blocks = [b.text for b in linearize(Selector(text=page_html(SEED_URL)).root) if b.tag != "h1"]
+    blocks = [b.text for b in read_lines(Selector(text=page_html(SEED_URL)).root).lines if b.tag != "h1"]
     start = blocks.index(seed_lines[0])
     assert blocks[start : start + len(seed_lines)] == seed_lines
     assert blocks[start + len(seed_lines) :] == []

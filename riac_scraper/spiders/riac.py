@@ -29,10 +29,10 @@ from twisted.python.failure import Failure
 
 from riac_scraper import site
 from riac_scraper.api import decode_html
-from riac_scraper.blocks import linearize
-from riac_scraper.extraction import listing_entries, parse_article, parse_polls
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
 from riac_scraper.journal import CrawlJournal
+from riac_scraper.pages.article import parse_article
+from riac_scraper.pages.listing import ListingPage
 from riac_scraper.store import read_article_index
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
 
@@ -199,24 +199,19 @@ class RiacSpider(scrapy.Spider):
         here = classify(canonical)
         if not isinstance(response, TextResponse) or here is None:
             return
-        for url, entry in listing_entries(response.selector, canonical).items():
+        page = ListingPage(response.selector, canonical)
+        for url, entry in page.entries.items():
             kind = classify(url)
             if kind and kind.lang == here.lang and kind.section in self.sections and url not in self.decided:
                 self.decided.add(url)
                 yield from self._article_or_seen(url, entry)
         # Site-wide polls show on listing pages too: an incremental crawl that
         # fetches no article still takes its snapshot.
-        warnings: list[str] = []
-        yield from self._new_polls(
-            parse_polls(linearize(response.selector.root), here.lang, canonical, dt.datetime.now(dt.UTC), warnings)
-        )
-        for warning in warnings:
+        yield from self._new_polls(page.polls)
+        for warning in page.warnings:
             self.logger.warning("%s: %s", canonical, warning)
-        for href in response.css("a::attr(href)").getall():
-            url = canonical_url(href, canonical)
-            kind = classify(url) if url else None
-            if url and kind and kind.kind == "listing" and kind.lang == here.lang and kind.section == here.section:
-                yield self._request(url, self.parse_listing)
+        for url in page.further_pages():
+            yield self._request(url, self.parse_listing)
 
     def _article_or_seen(self, url: str, entry: str) -> Iterator[scrapy.Request | ArticleSeen]:
         """New articles are fetched; known ones only when their listing entry

@@ -1,0 +1,492 @@
+"""``ArticlePage``: what an article page says, one method per output field.
+
+The page is parsed once (its lines, its metadata, the window of lines that
+holds the article's text); each field's method owns its cascade of layers,
+first good answer wins, and records which layer answered in ``answered``:
+
+- ``selectors``: the site's selectors (``site.SELECTORS``);
+- ``text``: the visible text cues of the site (labels, patterns and the order
+  of the lines, see ``cues``);
+- ``metadata``: standard metadata (``<title>``, ``og:*``, JSON-LD, microdata);
+- ``trafilatura`` / ``htmldate``: the last resort for body and date.
+
+Fields answered below the first layer they could have come from are listed
+in ``Article.fallback_fields``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+
+from lxml import etree
+from parsel import Selector
+
+from riac_scraper import site
+from riac_scraper.items import Article, Author, PollSnapshot
+from riac_scraper.language import detect_language
+from riac_scraper.metadata import PageMetadata, read_metadata
+from riac_scraper.pages.cues import (
+    END_OF_TEXT,
+    FIELD_LABEL,
+    cut_points,
+    is_date_line,
+    is_image,
+    is_link_row,
+    is_paragraph,
+    is_tag_link,
+    is_teaser_title,
+    is_widget_debris,
+    key,
+    labels,
+    looks_like_name,
+    widget_kind,
+)
+from riac_scraper.pages.polls import parse_polls
+from riac_scraper.pages.reading import Line, Reading, read_lines, within
+from riac_scraper.urls import canonical_url, classify, url_lang
+from riac_scraper.values import parse_date, parse_float, parse_int
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
+_TERMINAL = re.compile(r"[.!?…»\"”]$")
+_REGION_LABELS = labels(site.REGION_LABEL)
+FIRST_LAYER = {
+    "title": "selectors",
+    "lead": "selectors",
+    "body": "selectors",
+    "authors": "selectors",
+    "rating": "text",
+    "translation_url": "text",
+    "published": "metadata",
+}
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+class SiteSelectors:
+    """The site's selectors (``site.SELECTORS``) on one page.
+
+    Simple ``tag.class`` / ``.class`` selectors are answered from one index of
+    the page's class attributes, built once (a CSS query walks the whole tree
+    each time); anything else goes to parsel.
+    """
+
+    def __init__(self, sel: Selector) -> None:
+        self.sel = sel
+        self._index: dict[str, list[etree._Element]] | None = None
+
+    def _by_class(self, cls: str) -> list[etree._Element]:
+        if self._index is None:
+            self._index = {}
+            for element in self.sel.root.xpath(".//*[@class]"):
+                for token in element.get("class", "").split():
+                    self._index.setdefault(token, []).append(element)
+        return self._index.get(cls, [])
+
+    def find(self, name: str, inside: etree._Element | None = None) -> list[etree._Element]:
+        """Elements of the first selector for ``name`` that matches (within ``inside``)."""
+        for query in site.SELECTORS[name]:
+            simple = _CLASS_SELECTOR.match(query)
+            if simple is None:
+                scope = self.sel if inside is None else Selector(root=inside)
+                found = [match.root for match in scope.css(query)]
+            else:
+                found = [
+                    element
+                    for element in self._by_class(simple["cls"])
+                    if (simple["tag"] is None or element.tag == simple["tag"])
+                    and (inside is None or any(a is inside for a in element.iterancestors()))
+                ]
+            if found:
+                return found
+        return []
+
+
+def _parse(html: str) -> Selector:
+    if _CONTROL_CHARS.search(html):
+        html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
+    try:
+        return Selector(text=html or "<html></html>")
+    except (ValueError, etree.LxmlError):
+        return Selector(text="<html></html>")
+
+
+def read_page(sel: Selector) -> Reading:
+    """The page's lines, cut where a label or a widget pattern starts inside one."""
+    return read_lines(sel.root if sel.root is not None and isinstance(sel.root.tag, str) else None, cut=cut_points)
+
+
+class ArticlePage:
+    """One article page.  ``url`` is where it lives on the real site (any
+    variant); ``base`` is where it was fetched from, for relative links."""
+
+    def __init__(self, html: str, url: str, *, fetched_at: dt.datetime | None = None, base: str | None = None) -> None:
+        self.html = html
+        self.fetched_at = fetched_at or dt.datetime.now(dt.UTC)
+        self.url = canonical_url(url) or url
+        kind = classify(self.url)
+        self.lang = kind.lang if kind else url_lang(self.url)
+        self.section = kind.section if kind else ""
+        self.base = base or url
+        self.warnings: list[str] = []
+        self.answered: dict[str, str] = {}  # field -> the layer that answered it
+        self.sel = _parse(html)
+        self.meta: PageMetadata = read_metadata(self.sel)
+        reading = read_page(self.sel)
+        self.lines: list[Line] = reading.lines
+        self.links = reading.links
+        self.selectors = SiteSelectors(self.sel)
+
+    def _answer(self, name: str, layer: str) -> None:
+        self.answered.setdefault(name, layer)
+
+    # ---------------------------------------------------------- structure
+    @cached_property
+    def window(self) -> tuple[int, int]:
+        """Indices [start, end) of the lines between the header widgets and the
+        first widget after the article text (rating, share, tags, poll, footer)."""
+        lines = self.lines
+        first_paragraph = next((i for i, line in enumerate(lines) if is_paragraph(line.text)), len(lines))
+        start = 0
+        for i, line in enumerate(lines[:first_paragraph]):
+            if line.tag == "h1" or widget_kind(line.text):
+                start = i + 1
+        title_key = key(self.title) if self.title else None
+        while start < len(lines) and (
+            widget_kind(lines[start].text)
+            or is_widget_debris(lines[start])
+            or key(lines[start].text) == title_key
+            or is_date_line(lines[start].text)
+        ):
+            start += 1
+        end = start
+        while end < len(lines) and self._kind(end) not in END_OF_TEXT:
+            end += 1
+        poll = self._poll_start(start, end)
+        return start, poll if poll is not None else end
+
+    def _kind(self, i: int) -> str | None:
+        line = self.lines[i]
+        if kind := widget_kind(line.text):
+            return kind
+        if line.links and is_link_row(line) and all(is_tag_link(href) for _, _, href in line.links):
+            return "tags"
+        return None
+
+    def _poll_start(self, start: int, end: int) -> int | None:
+        """A poll without a title label: a question followed by "N (P%)" rows."""
+        for i in range(start, end):
+            text = self.lines[i].text
+            if text.endswith(")") and "%" in text[-8:] and site.POLL_RESULT.search(text) and len(text.split()) <= 30:
+                j = i - 1
+                while j > start and not (
+                    site.POLL_QUESTION_NUMBER.match(self.lines[j].text) or self.lines[j].text.rstrip().endswith("?")
+                ):
+                    j -= 1
+                return j
+        return None
+
+    @property
+    def header(self) -> list[Line]:
+        return self.lines[: self.window[0]]
+
+    @cached_property
+    def _lead_at(self) -> int | None:
+        """Where the description (the lead, per the page's metadata) starts in the text."""
+        description = self.meta.description
+        if not description or len(description) < 40:
+            return None
+        want = key(description).rstrip(".… ")
+        start, end = self.window
+        return next((i for i in range(start, end) if key(self.lines[i].text).startswith(want)), None)
+
+    @cached_property
+    def _text_authors(self) -> tuple[list[Author], int]:
+        """Name / bio pairs at the top of the text (author photos skipped), and
+        where the lead starts.  Without a known lead, one line is left for it."""
+        lines = self.lines
+        start, end = self.window
+        lead_at = self._lead_at
+        limit = lead_at if lead_at is not None else end - 1
+        authors: list[Author] = []
+        i = start
+        while True:
+            while i < limit and (is_image(lines[i]) or is_widget_debris(lines[i])):
+                i += 1
+            if i >= limit or not looks_like_name(lines[i].text):
+                return authors, i
+            href = lines[i].href
+            author = Author(name=lines[i].text, url=canonical_url(href, self.base) if href else None)
+            i += 1
+            repeated_lead = i + 1 < end and key(lines[i].text) == key(lines[i + 1].text)
+            if i < limit and not repeated_lead and self._is_bio(lines[i], lead_at is not None):
+                author.bio = lines[i].text
+                i += 1
+            authors.append(author)
+
+    @staticmethod
+    def _is_bio(line: Line, lead_known: bool) -> bool:
+        if widget_kind(line.text) or (looks_like_name(line.text) and line.href):
+            return False
+        return lead_known or not _TERMINAL.search(line.text)
+
+    # -------------------------------------------------------------- fields
+    @cached_property
+    def title(self) -> str | None:
+        if found := self.selectors.find("title"):
+            self._answer("title", "selectors")
+            return _text(found[0]) or None
+        h1 = next((line.text for line in self.lines if line.tag == "h1"), None)
+        title = self.meta.title
+        if title:
+            for sep in site.TITLE_SEPARATORS:  # drop the site-name suffix
+                if sep in title:
+                    title = title.rsplit(sep, 1)[0]
+        for layer, candidate in (("text", h1), ("metadata", self.meta.headline), ("metadata", title)):
+            if candidate and candidate.strip():
+                self._answer("title", layer)
+                return candidate.strip()
+        return None
+
+    @cached_property
+    def _selector_body(self) -> list[Line] | None:
+        body_nodes = self.selectors.find("body")
+        if not body_nodes:
+            return None
+        lead_nodes = self.selectors.find("lead")
+        lead_lines = within(self.lines, lead_nodes[0]) if lead_nodes else []
+        return lead_lines + [line for node in body_nodes for line in within(self.lines, node)]
+
+    @cached_property
+    def authors(self) -> list[Author]:
+        base = self.base
+        if self._selector_body is not None:
+            authors = []
+            for node in self.selectors.find("author"):
+                names = self.selectors.find("author_name", inside=node)
+                if not names:
+                    continue
+                bios = self.selectors.find("author_bio", inside=node)
+                link = names[0] if names[0].get("href") else names[0].find(".//a[@href]")
+                href = link.get("href") if link is not None else None
+                authors.append(
+                    Author(
+                        name=_text(names[0]),
+                        bio=_text(bios[0]) or None if bios else None,
+                        url=canonical_url(href, base) if href else None,
+                    )
+                )
+            if authors:
+                self._answer("authors", "selectors")
+                return authors
+        if text_authors := self._text_authors[0]:
+            self._answer("authors", "text")
+            return text_authors
+        if self.meta.author_names:
+            self._answer("authors", "metadata")
+            return [Author(name=n) for n in self.meta.author_names]
+        return []
+
+    @cached_property
+    def body(self) -> list[str]:
+        """The article's paragraphs, the lead first: teaser cards, widgets,
+        rows of links and repeats removed."""
+        if self._selector_body is not None:
+            paragraphs, layer = _clean_body(self._selector_body), "selectors"
+        else:
+            paragraphs, layer = _clean_body(self.lines[self._text_authors[1] : self.window[1]]), "text"
+            if not any(is_paragraph(p) for p in paragraphs):
+                paragraphs = []  # menus and captions are no article: try the last resort
+        if not paragraphs:
+            paragraphs, layer = self._trafilatura_body(), "trafilatura"
+        title_key = key(self.title or "")
+        paragraphs = [p for p in paragraphs if key(p) != title_key]  # the title is not body text
+        if paragraphs:
+            self._answer("body", layer)
+        return paragraphs
+
+    def _trafilatura_body(self) -> list[str]:
+        import trafilatura  # the last resort; imported lazily, it is slow to load
+
+        try:
+            text = trafilatura.extract(self.html, include_comments=False, include_tables=False) or ""
+        except Exception as exc:  # a third-party fallback must not end the page
+            self.warnings.append(f"body: trafilatura failed: {type(exc).__name__}")
+            text = ""
+        paragraphs = _clean_body([Line(p, "p") for p in text.split("\n") if p.strip()])
+        return paragraphs if any(is_paragraph(p) for p in paragraphs) else []
+
+    @cached_property
+    def lead(self) -> str | None:
+        body = self.body
+        if body:
+            self._answer("lead", "selectors" if self.selectors.find("lead") else "text")
+        return body[0] if body else None
+
+    @cached_property
+    def rating(self) -> tuple[int | None, float | None]:
+        """(votes, average) from the rating widget's text, else schema.org metadata."""
+        warnings = self.warnings
+        for line in self.lines:
+            if m := site.RATING.search(line.text):
+                self._answer("rating", "text")
+                return (
+                    parse_int(m["votes"], "rating votes", warnings),
+                    parse_float(m["value"], "rating value", warnings, maximum=5.0),
+                )
+            if site.NO_VOTES.fullmatch(line.text.strip(" |")):
+                self._answer("rating", "text")
+                return 0, None
+        for line in self.lines:
+            if m := site.VOTE_COUNT.fullmatch(line.text.strip(" |")):
+                self._answer("rating", "text")
+                return parse_int(m["votes"], "rating votes", warnings), None
+        if self.meta.rating_count is not None or self.meta.rating_value is not None:
+            self._answer("rating", "metadata")
+            return (
+                parse_int(self.meta.rating_count, "rating votes", warnings),
+                parse_float(self.meta.rating_value, "rating value", warnings, maximum=5.0),
+            )
+        return None, None
+
+    @cached_property
+    def polls(self) -> list[PollSnapshot]:
+        start, end = self.window
+        return parse_polls(self.lines[end:] + self.lines[:start], self.lang, self.url, self.fetched_at, self.warnings)
+
+    @cached_property
+    def _labelled(self) -> tuple[list[str], list[str]]:
+        """Values of the "Region:" and "Type:" labels above the text."""
+        regions: list[str] = []
+        types: list[str] = []
+        header = self.header
+        for i, line in enumerate(header):
+            m = FIELD_LABEL.match(line.text.strip())
+            if not m:
+                continue
+            value = m["value"] or (header[i + 1].text if i + 1 < len(header) else "")
+            target = regions if key(m["label"]) in _REGION_LABELS else types
+            target.extend(v.strip() for v in value.split(",") if v.strip() and v.strip() not in target)
+        return regions, types
+
+    @cached_property
+    def regions(self) -> list[str]:
+        return self._labelled[0]
+
+    @cached_property
+    def tags(self) -> list[str]:
+        """The "Type:" label's values, then the tag links, then metadata tags."""
+        tags = list(self._labelled[1])
+        for link in self.links:
+            name = link.text.strip(" ,;|·#")
+            if name and name not in tags and (is_tag_link(link.href) or "tag" in link.rel.split()):
+                tags.append(name)
+        tags.extend(t for t in self.meta.tags if t not in tags)
+        return tags
+
+    @cached_property
+    def translation_url(self) -> str | None:
+        """The toolbar link labelled with the other language's name, else an hreflang alternate."""
+        other = "ru" if self.lang == "en" else "en"
+        wanted = labels(site.TRANSLATION_LINK[other])
+        for href, text, _ in self.links:
+            if key(text) in wanted and (url := canonical_url(href, self.base)):
+                self._answer("translation_url", "text")
+                return url
+        if href := self.meta.alternates.get(other):
+            self._answer("translation_url", "metadata")
+            return canonical_url(href, self.base)
+        return None
+
+    @cached_property
+    def published(self) -> dt.date | None:
+        """Structured metadata first, then a date printed above the text, then htmldate."""
+        for candidate in self.meta.published:
+            if date := parse_date(candidate, "published", self.warnings):
+                self._answer("published", "metadata")
+                return date
+        for line in reversed(self.header):
+            if len(line.text) < 40 and (date := parse_date(line.text, "", [])) is not None:
+                self._answer("published", "text")
+                return date
+        from htmldate import find_date  # the last resort; imported lazily, it is slow to load
+
+        try:
+            found = find_date(self.html, extensive_search=False, original_date=True)
+        except Exception as exc:  # a third-party fallback must not end the page
+            self.warnings.append(f"published: htmldate failed: {type(exc).__name__}")
+            return None
+        if found and (date := parse_date(found, "published", self.warnings)):
+            self._answer("published", "htmldate")
+            return date
+        return None
+
+    @cached_property
+    def detected_lang(self) -> str | None:
+        return detect_language(" ".join([self.title or "", *self.body[:2]]))
+
+    def to_item(self) -> Article:
+        votes, value = self.rating
+        article = Article(
+            url=self.url,
+            lang=self.lang,
+            section=self.section,
+            title=self.title,
+            lead=self.lead,
+            paragraphs=self.body,
+            authors=self.authors,
+            published=self.published,
+            tags=self.tags,
+            regions=self.regions,
+            rating_value=value,
+            rating_votes=votes,
+            translation_url=self.translation_url,
+            polls=self.polls,
+            detected_lang=self.detected_lang,
+            fetched_at=self.fetched_at,
+        )
+        if article.detected_lang and article.detected_lang != self.lang:
+            self.warnings.append(f"language: URL says {self.lang}, text looks {article.detected_lang}")
+        article.warnings = self.warnings
+        article.fallback_fields = [
+            name for name, layer in self.answered.items() if layer != FIRST_LAYER.get(name, "selectors")
+        ]
+        return article
+
+
+def _clean_body(lines: list[Line]) -> list[str]:
+    """The article's paragraphs: teaser cards, widgets, rows of links and repeats removed."""
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if is_image(line) or site.TEASER_AUTHOR.match(line.text):
+            j = i + 1  # a teaser card: [image] [Author:] [linked short title]
+            while (
+                j < len(lines)
+                and j < i + 3
+                and (is_image(lines[j]) or site.TEASER_AUTHOR.match(lines[j].text) or is_teaser_title(lines[j]))
+            ):
+                j += 1
+            if j > i + 1 or is_image(line):
+                i = j
+                continue
+        if widget_kind(line.text) or is_link_row(line) or is_date_line(line.text):
+            i += 1
+            continue
+        k = key(line.text)
+        if k not in seen:
+            seen.add(k)
+            paragraphs.append(line.text)
+        i += 1
+    return paragraphs
+
+
+def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None, base: str | None = None) -> Article:
+    """Extract an Article from a page's HTML (see ``ArticlePage``)."""
+    return ArticlePage(html, url, fetched_at=fetched_at, base=base).to_item()
