@@ -50,7 +50,8 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
             url = urljoin(base, url.strip())
         parts = urlsplit(url.strip())
         hostname = parts.hostname or ""
-    except ValueError:  # "http://[object Object]": not a URL at all
+        _ = parts.port  # raises for a port out of range
+    except ValueError:  # "http://[object Object]", "http://[::1/": not a URL at all
         return None
     if parts.scheme not in ("http", "https"):
         return None

@@ -7,11 +7,12 @@ article sources, not from the extractor.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.conftest import expected_cases, load_expected
+from tests.conftest import EXPECTED, expected_cases, load_expected, page_path
 from tests.fixtures.build_mirror import load_articles, load_polls
 from tests.quality_gate import FIELDS, RENDERINGS, stored_fields
 
@@ -73,3 +74,12 @@ def test_fixture_corpus_has_the_variety_site_md_describes() -> None:
         if c["translation_url"] in by_url and by_url[c["translation_url"]]["translation_url"] == c["url"]
     ]
     assert len(pairs) >= 6  # three English/Russian pairs or more, linked both ways
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (EXPECTED / "amp").glob("*.json")))
+def test_an_amp_copy_gives_its_article(name: str) -> None:
+    want = json.loads((EXPECTED / "amp" / f"{name}.json").read_text("utf-8"))
+    amp_url = want["url"].replace("russiancouncil.ru/en/", "russiancouncil.ru/en/amp/")
+    got = stored_fields(page_path(amp_url).read_bytes(), amp_url)
+    assert got is not None
+    assert {f: got[f] for f in FIELDS} == want

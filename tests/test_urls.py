@@ -21,6 +21,7 @@ ARTICLE = (
         ARTICLE + "?utm_source=x&sphrase_id=1#comments",
         ARTICLE.rstrip("/"),
         ARTICLE.replace("/analytics/", "//analytics/"),
+        ARTICLE.replace("russiancouncil.ru", "beta.russiancouncil.ru"),
     ],
 )
 def test_url_variants_collapse(variant: str) -> None:
@@ -63,6 +64,10 @@ def test_pagination_survives_and_page_one_is_the_listing() -> None:
         ("https://russiancouncil.ru/en/blogs/someone/", "listing", "en", "blogs"),
         ("https://russiancouncil.ru/news/?PAGEN_1=3", "listing", "ru", "news"),
         ("https://russiancouncil.ru/analytics-and-comments/analytics/", "listing", "ru", "analytics"),
+        ("https://russiancouncil.ru/analytics-and-comments/columns/dayfigure/slug/", "article", "ru", "columns"),
+        ("https://russiancouncil.ru/en/analytics-and-comments/columns/riacdigest/slug/", "article", "en", "columns"),
+        ("https://russiancouncil.ru/en/analytics-and-comments/columns/", "listing", "en", "columns"),
+        ("https://russiancouncil.ru/analytics-and-comments/columns/dayfigure/", "listing", "ru", "columns"),
     ],
 )
 def test_classify(url: str, kind: str, lang: str, section: str) -> None:
@@ -93,3 +98,20 @@ def test_url_lang() -> None:
     assert url_lang(ARTICLE) == "en"
     assert url_lang("https://russiancouncil.ru/news/x/") == "ru"
     assert url_lang("https://russiancouncil.ru/energy/") == "ru"
+
+
+@pytest.mark.parametrize(
+    ("amp", "article"),
+    [
+        ("https://russiancouncil.ru/en/amp/news/a-slug/", "https://russiancouncil.ru/en/news/a-slug/"),
+        ("http://www.russiancouncil.ru/en/amp/news/a-slug", "https://russiancouncil.ru/en/news/a-slug/"),
+        ("https://russiancouncil.ru/amp/news/a-slug/", "https://russiancouncil.ru/news/a-slug/"),
+    ],
+)
+def test_an_amp_copy_is_its_article(amp: str, article: str) -> None:
+    assert canonical_url(amp) == article
+
+
+@pytest.mark.parametrize("href", ["http://[object Object]", "http://[::1/", "https://russiancouncil.ru:99999/x/"])
+def test_strings_that_are_no_url_give_none(href: str) -> None:
+    assert canonical_url(href, "https://russiancouncil.ru/en/news/") is None

@@ -42,6 +42,14 @@ def test_parse_float_out_of_range_is_null_with_a_warning() -> None:
         ("18 июля 2018", dt.date(2018, 7, 18)),
         ("July 18, 2018", dt.date(2018, 7, 18)),
         ("18 Jul. 2018", dt.date(2018, 7, 18)),
+        # Every form SITE.md has seen on the site.
+        ("16 марта 2018", dt.date(2018, 3, 16)),
+        ("17 Марта 2018", dt.date(2018, 3, 17)),
+        ("28.03.2018", dt.date(2018, 3, 28)),
+        ("2 апреля 2025 г.", dt.date(2025, 4, 2)),
+        ("31 March 2021", dt.date(2021, 3, 31)),
+        ("March 4, 2021", dt.date(2021, 3, 4)),
+        ("27 october 2016", dt.date(2016, 10, 27)),
     ],
 )
 def test_parse_date(text: str, date: dt.date) -> None:
