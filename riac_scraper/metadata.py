@@ -53,7 +53,7 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-_SCAN = (
+_SCAN = etree.XPath(
     "//meta | //title | //link[@hreflang] | //time[@datetime] | //script[@type='application/ld+json'] | //*[@itemprop]"
 )
 _ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle")
@@ -72,7 +72,7 @@ def read_metadata(sel: Selector) -> PageMetadata:
     meta.html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     found: dict[str, str] = {}  # first non-empty value per key
     scripts: list[str] = []
-    for element in root.xpath(_SCAN):
+    for element in _SCAN(root):
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "meta":
             key, content = element.get("property") or element.get("name") or "", (element.get("content") or "").strip()

@@ -107,14 +107,10 @@ TEASER_TITLE_MAX_WORDS = 14
 TITLE_SEPARATORS = (" | ", " — ", " - ")
 
 # ------------------------------------------------------------- selectors
-# Site markup selectors, tried before the markup-independent cues.  These
-# are the mirror's class names until someone can check the live HTML; a
-# miss only means the next layer answers.
-SELECTORS = {
-    "title": ["h1.article__title"],
-    "lead": [".article__announce"],
-    "body": [".article__text"],
-    "author": [".article__author"],
-    "author_name": [".article__author-name"],
-    "author_bio": [".article__author-bio"],
-}
+# CSS selectors for the site's own markup, tried before the text cues:
+# name -> selectors, the first that matches wins.  Names: "title", "lead",
+# "body", "author" (one element per author) with "author_name" and
+# "author_bio" inside it.  Empty until someone has seen the live article
+# markup: invented class names would only be a way to be misled by a page
+# that happens to use them elsewhere.  The text cues read every markup.
+SELECTORS: dict[str, list[str]] = {}

@@ -28,15 +28,18 @@ def test_bench_smoke_run_prints_every_figure() -> None:
     result = run_riac("bench", "--pages", "120", "--large", "240", "--sample", "10", timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     stdout = result.stdout.decode()
-    for label in (
-        "(a) bare Scrapy crawl",
-        "(b) full riac crawl",
-        "(c) ours",
-        "(c) langdetect",
-        "(c) trafilatura",
-        "(d) peak RSS",
-    ):
+    for label in ("(a) bare Scrapy crawl", "(b) full riac crawl", "(d) peak RSS"):
         assert label in stdout
+    for size in ("large", "small"):
+        for name in ("ours", "langdetect", "trafilatura"):
+            assert re.search(rf"\(c\) {size} pages \(\d+-\d+ KB\), {name} +median", stdout), (size, name)
+        assert f"(c) {size} pages: trafilatura/ours per page, median " in stdout
     assert re.search(r"\(b\) full riac crawl: .* 120 articles written", stdout)
     last = stdout.strip().splitlines()[-1]
-    assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 4
+    assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 5
+
+
+def test_small_bench_pages_are_the_size_of_the_mirror_pages() -> None:
+    site = BenchSite(40)
+    sizes = [len(site.article(n, small=True)) for n in range(40)]
+    assert min(sizes) >= 10 * 1024 and max(sizes) <= 25 * 1024

@@ -206,3 +206,27 @@ def test_meta_charset_wins_over_a_guess() -> None:
     )
     url = "https://russiancouncil.ru/analytics-and-comments/comments/some-comment/"
     assert extract(html.encode("cp1251"), url)["articles"][0]["authors"][0]["name"] == "Игорь Иванов"
+
+
+def test_site_selectors_answer_first_when_the_live_markup_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    from riac_scraper import site
+    from riac_scraper.pages.article import ArticlePage
+
+    html = (
+        "<html><body><h1>A Comment on Something</h1><div class='byline'><a class='who' href='/en/experts/a-b/'>"
+        "Anna Berg</a><span class='role'>RIAC expert</span></div>"
+        + "".join(f"<div class='story'><p>{p}</p></div>" for p in PARAGRAPHS)
+        + "<div>Share this article</div></body></html>"
+    )
+    monkeypatch.setattr(
+        site,
+        "SELECTORS",
+        {"body": ["div.story"], "author": [".byline"], "author_name": ["a.who"], "author_bio": [".role"]},
+    )
+    page = ArticlePage(html, URL)
+    assert page.body == PARAGRAPHS
+    assert [(a.name, a.bio, a.url) for a in page.authors] == [
+        ("Anna Berg", "RIAC expert", "https://russiancouncil.ru/en/experts/a-b/")
+    ]
+    assert page.answered["body"] == page.answered["authors"] == "selectors"
+    assert page.to_item().fallback_fields == []

@@ -4,14 +4,16 @@ The page is parsed once (its lines, its metadata, the window of lines that
 holds the article's text); each field's method owns its cascade of layers,
 first good answer wins, and records which layer answered in ``answered``:
 
-- ``selectors``: the site's selectors (``site.SELECTORS``);
+- ``selectors``: the site's selectors (``site.SELECTORS``, empty until the
+  live markup is known);
 - ``text``: the visible text cues of the site (labels, patterns and the order
   of the lines, see ``cues``);
 - ``metadata``: standard metadata (``<title>``, ``og:*``, JSON-LD, microdata);
 - ``trafilatura`` / ``htmldate``: the last resort for body and date.
 
-Fields answered below the first layer they could have come from are listed
-in ``Article.fallback_fields``.
+Fields answered by a layer other than the ones that answer them in good
+health (selectors and text; metadata for the date) are listed in
+``Article.fallback_fields``.
 """
 
 from __future__ import annotations
@@ -48,19 +50,14 @@ from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.urls import canonical_url, classify, url_lang
 from riac_scraper.values import parse_date, parse_float, parse_int
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
 _TERMINAL = re.compile(r"[.!?…»\"”]$")
 _REGION_LABELS = labels(site.REGION_LABEL)
-FIRST_LAYER = {
-    "title": "selectors",
-    "lead": "selectors",
-    "body": "selectors",
-    "authors": "selectors",
-    "rating": "text",
-    "translation_url": "text",
-    "published": "metadata",
-}
+# The layers that answer a field in good health; an answer from any other
+# layer puts the field in Article.fallback_fields.
+PRIMARY_LAYERS = {"published": frozenset({"metadata"})}
+_PRIMARY = frozenset({"selectors", "text"})
 
 
 def _text(element: etree._Element) -> str:
@@ -82,14 +79,14 @@ class SiteSelectors:
     def _by_class(self, cls: str) -> list[etree._Element]:
         if self._index is None:
             self._index = {}
-            for element in self.sel.root.xpath(".//*[@class]"):
+            for element in self.sel.root.xpath("//*[@class]"):
                 for token in element.get("class", "").split():
                     self._index.setdefault(token, []).append(element)
         return self._index.get(cls, [])
 
     def find(self, name: str, inside: etree._Element | None = None) -> list[etree._Element]:
         """Elements of the first selector for ``name`` that matches (within ``inside``)."""
-        for query in site.SELECTORS[name]:
+        for query in site.SELECTORS.get(name, ()):
             simple = _CLASS_SELECTOR.match(query)
             if simple is None:
                 scope = self.sel if inside is None else Selector(root=inside)
@@ -106,13 +103,20 @@ class SiteSelectors:
         return []
 
 
+_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)  # reused: building one costs
+
+
 def _parse(html: str) -> Selector:
-    if _CONTROL_CHARS.search(html):
-        html = _CONTROL_CHARS.sub("", html)  # not allowed in HTML, and lxml refuses them
+    # Control characters are not allowed in HTML and lxml refuses them. They are
+    # deleted from the UTF-8 bytes: no byte below 0x80 is part of a longer character.
+    body = html.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES).strip() or b"<html/>"
     try:
-        return Selector(text=html or "<html></html>")
+        root = etree.fromstring(body, parser=_PARSER)
     except (ValueError, etree.LxmlError):
-        return Selector(text="<html></html>")
+        root = None
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=_PARSER)
+    return Selector(root=root, type="html")
 
 
 def read_page(sel: Selector) -> Reading:
@@ -381,10 +385,11 @@ class ArticlePage:
     def tags(self) -> list[str]:
         """The "Type:" label's values, then the tag links, then metadata tags."""
         tags = list(self._labelled[1])
-        for link in self.links:
-            name = link.text.strip(" ,;|·#")
-            if name and name not in tags and (is_tag_link(link.href) or "tag" in link.rel.split()):
-                tags.append(name)
+        for href, text, rel in self.links:
+            if is_tag_link(href) or (rel and "tag" in rel.split()):
+                name = text.strip(" ,;|·#")
+                if name and name not in tags:
+                    tags.append(name)
         tags.extend(t for t in self.meta.tags if t not in tags)
         return tags
 
@@ -453,7 +458,7 @@ class ArticlePage:
             self.warnings.append(f"language: URL says {self.lang}, text looks {article.detected_lang}")
         article.warnings = self.warnings
         article.fallback_fields = [
-            name for name, layer in self.answered.items() if layer != FIRST_LAYER.get(name, "selectors")
+            name for name, layer in self.answered.items() if layer not in PRIMARY_LAYERS.get(name, _PRIMARY)
         ]
         return article
 

@@ -45,6 +45,10 @@ _LABEL_AT = re.compile(
     ),
     re.IGNORECASE,
 )
+# The first letters of labels (widget and field labels), to pass over most lines at once.
+_LABEL_FIRST = frozenset(
+    label[0] for label in {x for g in WIDGET_LABELS.values() for x in g} | labels(site.REGION_LABEL + site.TYPE_LABEL)
+)
 FIELD_LABEL = re.compile(
     r"^(?P<label>" + "|".join(re.escape(x) for x in site.REGION_LABEL + site.TYPE_LABEL) + r")\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
@@ -153,7 +157,7 @@ def is_date_line(text: str) -> bool:
 
 
 def is_tag_link(href: str) -> bool:
-    return bool(site.TAG_LINK.search(href))
+    return "tags=" in href.lower() and bool(site.TAG_LINK.search(href))
 
 
 # ------------------------------------------------------------------ cutting
@@ -195,6 +199,8 @@ def cut_points(line: Line) -> list[int]:
     if len(text) > 2000:  # running text, not a widget line
         return []
     cuts: list[int] = []
+    if not (text[0].casefold() in _LABEL_FIRST or "(" in text or "%" in text):
+        return cuts  # no label starts the line, no pattern in it: most lines
     link_edges = {s for s, _, _ in line.links} | {e for _, e, _ in line.links}
     # Labels at the start of the line, one after another, when what follows is the widget's own.
     pos = 0
@@ -212,7 +218,7 @@ def cut_points(line: Line) -> list[int]:
         cuts += [pos, end]
         pos = end
     # Ratings, vote counts, "no votes": cut around them where they are the widget's own text.
-    patterns = _vote_patterns(text)
+    patterns = _vote_patterns(text) if "(" in text else []
     if patterns:
         rest = text
         for m in patterns:
@@ -224,7 +230,7 @@ def cut_points(line: Line) -> list[int]:
     if FIELD_LABEL.match(text[pos:]):
         cuts += [m.end() for m in _FIELD_LABEL_INSIDE.finditer(text)]
     # Several poll results on one line: "A 33 (31%) B 30 (28%)"
-    results = list(site.POLL_RESULT_ANYWHERE.finditer(text))
+    results = list(site.POLL_RESULT_ANYWHERE.finditer(text)) if "%" in text else []
     if len(results) >= 2:
         cuts += [m.end() for m in results]
     return cuts

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from posixpath import basename
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -43,7 +43,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 Span = tuple[int, int, str]  # [start, end) of link text within a line, and the link's href
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     """One line of the rendered page."""
 
@@ -65,11 +65,12 @@ class Line:
     @property
     def link_share(self) -> float:
         """The share of the line's visible characters that are link text."""
-        visible = sum(not c.isspace() for c in self.text)
-        if not visible:
+        if not self.links:
             return 0.0
-        linked = sum(not c.isspace() for start, end, _ in self.links for c in self.text[start:end])
-        return linked / visible
+        text = self.text  # whitespace is collapsed: single spaces only
+        visible = len(text) - text.count(" ")
+        linked = sum(end - start - text.count(" ", start, end) for start, end, _ in self.links)
+        return linked / visible if visible else 0.0
 
     def piece(self, start: int, end: int) -> Line | None:
         """The part [start, end) of the line, stripped, with its link spans; None if blank."""
@@ -87,10 +88,7 @@ class Line:
         return Line(text, self.tag, spans, self.image, self.owner)
 
 
-class Link(NamedTuple):
-    href: str
-    text: str
-    rel: str  # the link's rel attribute, lower case ("" when absent)
+Link = tuple[str, str, str]  # a visible link: href, text, rel attribute (lower case, "" when absent)
 
 
 @dataclass
@@ -101,22 +99,17 @@ class Reading:
     links: list[Link]
 
 
-def _tag_name(el: etree._Element) -> str:
-    tag = el.tag
-    if "}" in tag:
-        tag = tag.rsplit("}", 1)[1]
-    return tag.lower()
-
-
 def _hidden(el: etree._Element, tag: str) -> bool:
-    if tag in HIDDEN_TAGS:
+    if not isinstance(tag, str) or tag in HIDDEN_TAGS:  # entities and the like show no element
         return True
-    attrib = el.attrib
-    if not attrib:
+    names = el.keys()  # one call; most elements have no attribute that hides them
+    if not names:
         return False
-    if "hidden" in attrib or (attrib.get("aria-hidden") or "").strip().lower() == "true":
+    if "hidden" in names:
         return True
-    return bool(_HIDDEN_STYLE.search(attrib.get("style") or ""))
+    if "aria-hidden" in names and (el.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    return "style" in names and _HIDDEN_STYLE.search(el.get("style") or "") is not None
 
 
 class _Reader:
@@ -130,10 +123,10 @@ class _Reader:
         self.blocks: list[tuple[str, etree._Element]] = []  # open block elements
 
     def text(self, value: str) -> None:
-        words = value.split()
-        if not words:
-            self.space = self.space or bool(value)
+        if value.isspace():
+            self.space = True
             return
+        words = value.split()
         if self.length and (self.space or value[0].isspace()):
             self.chunks.append(" ")
             self.length += 1
@@ -143,12 +136,15 @@ class _Reader:
         self.space = value[-1].isspace()
 
     def end_line(self) -> None:
-        if self.length:
-            tag, owner = self.blocks[-1] if self.blocks else ("", None)
-            text = "".join(self.chunks)
-            spans = tuple((s, e, href) for s, e, href in self.spans if e > s)
-            self.lines.append(Line(text, tag, spans, None, owner))
-        self.chunks, self.length, self.space, self.spans = [], 0, False, []
+        self.space = False
+        if not self.length:
+            if self.spans:
+                self.spans = []
+            return
+        tag, owner = self.blocks[-1] if self.blocks else ("", None)
+        spans = tuple(span for span in self.spans if span[1] > span[0])
+        self.lines.append(Line("".join(self.chunks), tag, spans, None, owner))
+        self.chunks, self.length, self.spans = [], 0, []
 
     def image(self, el: etree._Element) -> None:
         name = basename(unquote(urlsplit(el.get("src") or "").path))
@@ -158,46 +154,49 @@ class _Reader:
             self.lines.append(Line(name, tag, (), name, owner))
 
     def read(self, root: etree._Element) -> None:
-        # (node, closing, first chunk): a node is visited once to open it and once to close it.
-        stack: list[tuple[Any, bool, tuple[int, int]]] = [(root, False, (0, 0))]
-        while stack:
-            el, closing, link_start = stack.pop()
-            if closing:
-                tag = _tag_name(el)
-                if tag == "a" and (href := el.get("href")):
-                    self.link(href.strip(), (el.get("rel") or "").lower(), link_start)
-                if tag in BLOCK_TAGS:
-                    self.end_line()
-                    self.blocks.pop()
-                if el is not root and el.tail:
-                    self.text(el.tail)
+        # lxml walks the tree (no recursion); a hidden element's subtree is skipped,
+        # and the "end" event that follows it only brings its tail.
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        skip, text, end_line, blocks = walker.skip_subtree, self.text, self.end_line, self.blocks
+        skipped = None
+        anchors: list[tuple[int, int]] = []  # where each open <a> started: (line, chunk)
+        for event, el in walker:
+            if event == "start":
+                tag = el.tag
+                if tag == "br":
+                    end_line()
+                    skipped = el
+                elif tag == "img":
+                    if el.get("src"):
+                        self.image(el)
+                    skipped = el
+                elif _hidden(el, tag):
+                    skip()
+                    skipped = el
+                else:
+                    if tag in BLOCK_TAGS:
+                        end_line()
+                        blocks.append((tag, el))
+                    elif tag == "a":
+                        anchors.append((len(self.lines), len(self.chunks)))  # no chunk starts with a space
+                    if el.text:
+                        text(el.text)
                 continue
-            if not isinstance(el.tag, str):  # comments and processing instructions
-                if el is not root and el.tail:
-                    self.text(el.tail)
-                continue
-            tag = _tag_name(el)
-            if _hidden(el, tag):
-                if el is not root and el.tail:
-                    self.text(el.tail)
-                continue
-            if tag == "br":
-                self.end_line()
-            elif tag == "img" and el.get("src"):
-                self.image(el)
-            if tag in ("br", "img"):
-                if el is not root and el.tail:
-                    self.text(el.tail)
-                continue
-            if tag in BLOCK_TAGS:
-                self.end_line()
-                self.blocks.append((tag, el))
-            start = (len(self.lines), len(self.chunks))  # a link starts at a chunk; no chunk starts with a space
-            if el.text:
-                self.text(el.text)
-            stack.append((el, True, start))
-            stack.extend((child, False, (0, 0)) for child in reversed(el))
-        self.end_line()
+            if event == "end":
+                if el is skipped:
+                    skipped = None
+                else:
+                    tag = el.tag
+                    if tag in BLOCK_TAGS:
+                        end_line()
+                        blocks.pop()
+                    elif tag == "a":
+                        start = anchors.pop()
+                        if href := el.get("href"):
+                            self.link(href.strip(), (el.get("rel") or "").lower(), start)
+            if el.tail and el is not root:  # "end", "comment", "pi": what follows the node
+                text(el.tail)
+        end_line()
 
     def link(self, href: str, rel: str, start: tuple[int, int]) -> None:
         line, first_chunk = start
@@ -205,7 +204,7 @@ class _Reader:
         if chunks and chunks[0] == " ":
             chunks = chunks[1:]
         text = "".join(chunks)
-        self.links.append(Link(href, text, rel))
+        self.links.append((href, text, rel))
         if text:
             self.spans.append((self.length - len(text), self.length, href))
 
