@@ -4,6 +4,7 @@ riac crawl [--mirror] [--output DIR] [-a NAME=VALUE ...] [-s NAME=VALUE ...]
 riac mirror [--port PORT] [--root DIR]
 riac extract PAGE.html --url URL        (PAGE may be - for stdin)
 riac summary [DIR]
+riac recover DIR                        fold in rows staged by a crawl whose commit failed
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from riac_scraper.commands.crawl import verdict
 from riac_scraper.faults import FaultPlan
 from riac_scraper.mirror import BUNDLED_MIRROR, Mirror
 from riac_scraper.monitor import REPORT_NAME
+from riac_scraper.outputdir import OutputError, OutputLock, describe
 
 
 def _pairs(values: list[str], flag: str) -> dict[str, str]:
@@ -69,7 +72,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     settings.set("RIAC_OUTPUT", str(args.output), priority="cmdline")
     spider_args = _pairs(args.arg, "-a")
     started = time.monotonic()
+    try:
+        lock = OutputLock(args.output).acquire()
+    except OutputError as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
     with contextlib.ExitStack() as stack:
+        stack.callback(lock.release)
         if args.mirror:
             mirror = stack.enter_context(Mirror(Path(args.mirror_root)))
             spider_args["base_url"] = mirror.base_url
@@ -84,7 +93,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         f"{stats.get('riac/written/articles', 0)} article rows merged"
     )
     print(summarize(Path(args.output)))
-    problems = stats.get("riac/quality/problems", ["the crawl did not start (see the log above)"])
+    problems = verdict(crawler) if stats else ["the crawl did not start (see the log above)"]
     for problem in problems:
         print(f"riac: crawl failed: {problem}", file=sys.stderr)
     print(f"report: {Path(args.output) / REPORT_NAME}")
@@ -117,9 +126,36 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from riac_scraper.bench import run
+    from riac_scraper.bench import main as bench
 
-    run(args.pages, args.large, args.sample)
+    flags = ["--pages", str(args.pages), "--large", str(args.large), "--sample", str(args.sample)]
+    return bench(flags + (["--extraction-only"] if args.extraction_only else []))
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Fold the staged rows that crawls left in ``DIR`` (killed, or their commit
+    failed) into its datasets, as the next crawl into it would."""
+    from riac_scraper.store import DatasetStore
+
+    output = Path(args.output)
+    if not (output / ".staging").is_dir():
+        print(f"riac: nothing to recover in {output}: no staged rows")
+        return 0
+    try:
+        with OutputLock(output):
+            store = DatasetStore(output)
+            crawls = store.orphaned_crawls()
+            store.commit()
+            store.discard_staging()
+    except OutputError as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"riac: recovering {output} failed, the staged rows are kept: {describe(exc)}", file=sys.stderr)
+        return 1
+    written = ", ".join(f"{name} {rows}" for name, rows in store.written.items())
+    print(f"riac: folded in the staged rows of {len(crawls)} crawl(s) ({', '.join(crawls)}); rows written: {written}")
+    print(summarize(output))
     return 0
 
 
@@ -155,12 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     summary.add_argument("output", nargs="?", default="output")
     summary.set_defaults(run=cmd_summary)
 
+    recover = commands.add_parser("recover", help="fold in rows staged by crawls that could not commit them")
+    recover.add_argument("output", help="the dataset directory")
+    recover.set_defaults(run=cmd_recover)
+
     bench = commands.add_parser(
         "bench", help="measure throughput, per-page cost and memory (see riac_scraper/bench.py)"
     )
     bench.add_argument("--pages", type=int, default=2000, help="articles in the measured site (default 2000)")
     bench.add_argument("--large", type=int, default=20000, help="articles for the second RSS measure (default 20000)")
     bench.add_argument("--sample", type=int, default=300, help="pages timed one by one (default 300)")
+    bench.add_argument("--extraction-only", action="store_true", help="only time extraction, no crawls")
     bench.set_defaults(run=cmd_bench)
 
     args = parser.parse_args(argv)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from riac_scraper.values import INT32_MAX
+
 
 @dataclass
 class Author:
@@ -33,8 +35,13 @@ class PollSnapshot:
 
     @property
     def total_votes(self) -> int | None:
+        """The sum of the options' votes; None when one is unknown or the sum
+        is beyond what the datasets' int32 column holds."""
         votes = [o.votes for o in self.options]
-        return None if any(v is None for v in votes) else sum(v for v in votes if v is not None)
+        if any(v is None for v in votes):
+            return None
+        total = sum(v for v in votes if v is not None)
+        return total if total <= INT32_MAX else None
 
 
 @dataclass

@@ -7,7 +7,9 @@ flushed after every line, so a crawl killed at any moment and started again
 with the same arguments re-requests exactly the pages it had not finished,
 and continues the same crawl (same crawl id, same staged rows).
 
-Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``.
+Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``, and
+``redirect <url> <url>`` when an article requested under one URL answered
+under another (the crawl's accounting needs it).
 
 The journal is the only authority: Scrapy's own queue and seen set in the
 job directory are removed when a run starts, since after a SIGKILL they can
@@ -33,6 +35,7 @@ class CrawlJournal:
         self.crawl_id: str | None = None
         self.requested: dict[str, str] = {}  # url -> "article" or "listing"
         self.done: set[str] = set()
+        self.redirects: dict[str, str] = {}  # requested article URL -> the URL it answered under
         if self.path.exists():
             self._replay(self.path.read_text("utf-8"))
         self.resumed = self.crawl_id is not None
@@ -54,6 +57,9 @@ class CrawlJournal:
                 self.requested.setdefault(url, kind)
             elif word == "done":
                 self.done.add(rest)
+            elif word == "redirect":
+                requested, _, final = rest.partition(" ")
+                self.redirects[requested] = final
 
     def _write(self, line: str) -> None:
         self._file.write(line + "\n")
@@ -63,6 +69,11 @@ class CrawlJournal:
         if url not in self.requested:
             self.requested[url] = kind
             self._write(f"request {kind} {url}")
+
+    def redirect(self, requested: str, final: str) -> None:
+        if self.redirects.get(requested) != final:
+            self.redirects[requested] = final
+            self._write(f"redirect {requested} {final}")
 
     def finish(self, url: str) -> None:
         if url not in self.done:

@@ -1,18 +1,25 @@
-"""Downloader middlewares: the crawl's host boundary, and retries that honour Retry-After."""
+"""Downloader middlewares: the crawl's boundary, robots.txt read as RFC 9309
+says, and retries that honour Retry-After."""
 
 from __future__ import annotations
 
 import email.utils
 import time
+from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
+
+from riac_scraper.urls import within_boundary
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
@@ -55,9 +62,10 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 
 class HostBoundaryMiddleware:
-    """Refuses every request to a host outside the spider's ``allowed_domains``
-    (exact host names), whatever led to it: a link, a redirect, or a request
-    that bypasses Scrapy's own offsite filter with ``dont_filter``."""
+    """Refuses every request outside the crawl's boundary (``urls.within_boundary``:
+    http(s), the site's hosts on their default ports, or exactly the mirror's
+    host and port), whatever led to it: a link, a redirect, a meta refresh, or
+    a request that bypasses Scrapy's own offsite filter with ``dont_filter``."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -67,7 +75,56 @@ class HostBoundaryMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        host = (urlparse_cached(request).hostname or "").rstrip(".").lower()
-        allowed = getattr(self.crawler.spider, "allowed_domains", None)
-        if allowed and host not in allowed:
-            raise IgnoreRequest(f"outside the crawl's hosts: {host}")
+        spider = self.crawler.spider
+        if spider is None or not hasattr(spider, "base_url"):
+            return
+        if not within_boundary(request.url, spider.base_url):
+            spider.logger.warning("refused, outside the crawl's hosts and ports: %s", request.url)
+            self.crawler.stats.inc_value("riac/boundary/refused")
+            raise IgnoreRequest("outside the crawl's hosts and ports")
+
+
+class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
+    """robots.txt as RFC 9309 says: a 4xx answer allows everything, a 5xx answer
+    or no answer at all (DNS failure, refused connection, time-out) disallows
+    everything, and only the first ROBOTSTXT_MAX_BYTES (500 KiB) are parsed.
+    A disallow-all is recorded in the stats, and the crawl fails naming it."""
+
+    ALLOW_ALL = b""
+    DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES", 500 * 1024)
+
+    def _install(self, netloc: str, body: bytes) -> None:
+        parser = build_from_crawler(self._parserimpl, self.crawler, body)
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def _disallow(self, netloc: str, why: str) -> None:
+        self.crawler.stats.set_value("riac/robots/disallow_all", why)
+        self._install(netloc, self.DISALLOW_ALL)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        if response.status >= 500:
+            self._disallow(netloc, f"robots.txt answered HTTP {response.status}")
+        elif response.status >= 400:
+            self._install(netloc, self.ALLOW_ALL)
+        else:
+            self._install(netloc, response.body[: self.max_bytes])
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        self._disallow(netloc, f"robots.txt could not be fetched ({type(exc).__name__})")
+
+    async def robot_parser(self, request: Request) -> Any:
+        # Requests that waited for robots.txt can be handed None by the shared
+        # Deferred (its first waiter consumes the result): read the parser
+        # installed for the host instead, so that none of them passes unchecked.
+        parser = await super().robot_parser(request)
+        installed = self._parsers.get(urlparse_cached(request).netloc)
+        return installed if installed is not None and not isinstance(installed, Deferred) else parser

@@ -52,7 +52,7 @@ POLLS = pa.schema(
     [
         ("poll_id", pa.string()),
         ("question", pa.string()),
-        ("option_index", pa.int16()),
+        ("option_index", pa.int32()),
         ("option", pa.string()),
         ("votes", pa.int32()),
         ("percent", pa.float64()),

@@ -21,8 +21,11 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After gives up on the page
+ROBOTSTXT_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB, and no more is needed
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "riac_scraper.middlewares.RobotsTxtMiddleware": 100,
     "riac_scraper.middlewares.HostBoundaryMiddleware": 40,
     "riac_scraper.middlewares.RetryAfterMiddleware": 550,
 }
@@ -30,7 +33,10 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_FAIL_ON_DATALOSS = True
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = False
+# No way into a running crawl: Scrapy's telnet console and (2.19+) its
+# remote-control HTTP endpoint, which runs Python for whoever holds its token.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -63,4 +69,7 @@ RIAC_MIN_COVERAGE = {
     "authors@interview": 0.8,
 }
 RIAC_MIN_ARTICLES = 1
+# A listing is followed at most this many pages (per language and section);
+# a page that lists the same articles as an earlier one also ends it.
+RIAC_MAX_LISTING_PAGES = 2000
 RIAC_MAX_FAILURE_SHARE = 0.1

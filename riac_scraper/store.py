@@ -10,14 +10,18 @@ Layout under the output directory::
 
 Guarantees:
 - a reader never sees a half-written file: every dataset file is written
-  under a dot-name (which pyarrow, pandas, DuckDB and polars skip when
-  reading a dataset directory) and renamed into place in one step;
+  in ``<output>/.writing/`` and renamed into place in one step (no temporary
+  file ever sits inside a dataset folder, where a reader might list it);
 - nothing is lost when the process is killed: each row is appended to an
   Arrow IPC stream and flushed to the operating system at once, and a
   stream cut short by a kill is read up to its last complete batch;
 - the commit can be repeated: run again on the same staging (after a kill
-  during the commit) it gives the same datasets; staging is discarded only
-  once everything, the crawl report included, is in place;
+  or a failed write during the commit) it gives the same datasets; staging
+  is discarded only once everything, the crawl report included, is in place;
+- nothing staged is orphaned: a commit first folds in the staging that an
+  earlier crawl into the same directory left behind (killed, or its commit
+  failed), oldest first; the output lock (``outputdir.py``) makes sure that
+  no other process is still writing it;
 - memory stays bounded: nothing is buffered while crawling, and the commit
   streams record batches, keeping only article ids and times in memory;
 - crawling again into the same directory keeps one row per article.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import secrets
 import shutil
@@ -66,10 +71,12 @@ def _row_groups(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> Iterato
         yield pa.Table.from_batches(pending, schema)
 
 
-def _write_atomic(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> int:
-    """Stream ``batches`` into ``path`` via a hidden temporary file; returns the row count."""
+def _write_atomic(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch], tmp_dir: Path) -> int:
+    """Stream ``batches`` into ``path`` via a temporary file in ``tmp_dir`` (on
+    the same file system); returns the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"{path.parent.parent.name}-{path.name}.{secrets.token_hex(4)}.tmp"
     rows = 0
     try:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
@@ -111,6 +118,7 @@ class DatasetStore:
         self.root = Path(root)
         self.crawl_id = crawl_id or new_crawl_id()
         self.staging = self.root / ".staging" / self.crawl_id
+        self.tmp = self.root / ".writing"  # temporary files, never inside a dataset folder
         self._run = secrets.token_hex(4)  # this process's staging files, beside a killed run's
         self._writers: dict[str, tuple[pa.OSFile, pa.ipc.RecordBatchStreamWriter]] = {}
         self.written = {name: 0 for name in SCHEMAS}
@@ -172,25 +180,55 @@ class DatasetStore:
 
     # ------------------------------------------------------------- commit
     def commit(self) -> None:
-        """Fold this crawl's staged rows into the datasets."""
+        """Fold the staged rows left by earlier crawls, then this crawl's, into
+        the datasets.  Call it holding the output lock."""
         self.close_staging()
+        shutil.rmtree(self.tmp, ignore_errors=True)  # left by a process killed while writing
         for stale in self.root.glob("*/lang=*/.*.tmp"):
-            stale.unlink()  # left by a process killed while writing
+            stale.unlink()  # where versions before 0.2 wrote their temporary files
+        for orphan in self.orphaned_crawls():
+            earlier = DatasetStore(self.root, orphan)
+            earlier.fold()
+            for name, rows in earlier.written.items():
+                self.written[name] += rows
+            earlier.discard_staging()
+        self.fold()
+
+    def orphaned_crawls(self) -> list[str]:
+        """Crawl ids of staging left in this directory by other crawls, oldest first."""
+        parent = self.root / ".staging"
+        if not parent.is_dir():
+            return []
+        return sorted(p.name for p in parent.iterdir() if p.is_dir() and p.name != self.crawl_id)
+
+    def fold(self) -> None:
+        """Fold this store's staged rows into the datasets (repeatable)."""
         for lang in self._staged_langs("articles") | self._staged_langs("seen"):
             self._merge_articles(lang)
         for dataset, key in (("polls", "poll_id"), ("failures", "url")):
             for lang in self._staged_langs(dataset):
                 target = self.root / dataset / f"{PARTITION}={lang}" / f"part-{self.crawl_id}.parquet"
-                batches = (b for part in self._staged(dataset) for b in self._batches(part, lang))
-                self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], _first_per_crawl(batches, key))
+                # A crawl folded in before (by a later crawl) and then resumed adds to its part;
+                # a snapshot already in the part (a repeated commit) is not added twice.
+                earlier = list(self._batches(target, None)) if target.exists() else []
+                stamp = _STAMP[dataset]
+                present = {(k, t) for b in earlier for k, t in zip(*_columns(b, key, stamp), strict=True)}
+                staged = (
+                    b.filter(pa.array([(k, t) not in present for k, t in zip(*_columns(b, key, stamp), strict=True)]))
+                    for part in self._staged(dataset)
+                    for b in self._batches(part, lang)
+                )
+                batches = _first_per_crawl(itertools.chain(earlier, staged), key)
+                self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], batches, self.tmp)
         self._rebuild_authors()
 
     def discard_staging(self) -> None:
         """Remove the staged rows; only once the commit and the crawl report are done."""
         self.close_staging()
         shutil.rmtree(self.staging, ignore_errors=True)
-        with contextlib.suppress(OSError):  # other crawls' parts may still be there
-            (self.root / ".staging").rmdir()
+        for folder in (self.root / ".staging", self.tmp):
+            with contextlib.suppress(OSError):  # not empty: another crawl's staging
+                folder.rmdir()
 
     def _merge_articles(self, lang: str) -> None:
         """One row per article: the latest fetch, with the earliest first_seen
@@ -237,7 +275,7 @@ class DatasetStore:
                     yield batch
 
         target = directory / "part-0.parquet"
-        self.written["articles"] += _write_atomic(target, SCHEMAS["articles"], kept())
+        self.written["articles"] += _write_atomic(target, SCHEMAS["articles"], kept(), self.tmp)
         for path in existing:
             if path != target:
                 path.unlink()
@@ -272,8 +310,15 @@ class DatasetStore:
             )
             target = self.root / "authors" / f"{PARTITION}={lang}" / "part-0.parquet"
             self.written["authors"] += _write_atomic(
-                target, AUTHORS, iter(pa.Table.from_pylist(rows, AUTHORS).to_batches())
+                target, AUTHORS, iter(pa.Table.from_pylist(rows, AUTHORS).to_batches()), self.tmp
             )
+
+
+_STAMP = {"polls": "observed_at", "failures": "at"}  # when a poll snapshot or a failure was taken
+
+
+def _columns(batch: pa.RecordBatch, *names: str) -> list[list[Any]]:
+    return [batch.column(name).to_pylist() for name in names]
 
 
 def _first_per_crawl(batches: Iterator[pa.RecordBatch], key: str) -> Iterator[pa.RecordBatch]:

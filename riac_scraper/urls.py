@@ -91,6 +91,41 @@ def fetch_url(canonical: str, base_url: str | None) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def within_boundary(url: str, base_url: str | None) -> bool:
+    """Whether a crawl may request ``url``: http(s) only, and either the
+    site's hosts on their default ports or, for a mirror crawl, exactly the
+    mirror's scheme, host and port."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").rstrip(".").lower(), parts.port
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return False
+    if base_url:
+        base = urlsplit(base_url)
+        return (scheme, host, port or _DEFAULT_PORTS[scheme]) == (
+            base.scheme,
+            (base.hostname or "").lower(),
+            base.port or _DEFAULT_PORTS[base.scheme],
+        )
+    return host in site.HOST_ALIASES and port in (None, _DEFAULT_PORTS[scheme])
+
+
+def is_malformed(href: str, base: str) -> bool:
+    """Whether ``href`` is no URL at all ("http://[object Object]"), rather than a link elsewhere."""
+    try:
+        parts = urlsplit(urljoin(base, href.strip()))
+        _ = parts.hostname, parts.port
+    except ValueError:
+        return True
+    return False
+
+
 def listing_url(section: str, lang: str) -> str:
     prefix = "/en" if lang == "en" else ""
     return site.ORIGIN + prefix + site.SECTION_PATHS[section]

@@ -81,7 +81,7 @@ def test_failures_are_exactly_the_unreachable_pages(faulty: dict) -> None:
     assert sorted(failures["url"]) == sorted(faulty["plan"].unreachable_urls(SITE))
     reasons = dict(zip(failures["url"].str.rsplit("/", n=2).str[-2], failures["reason"], strict=True))
     assert reasons["fault-redirect-loop"] == "IgnoreRequest: max redirections reached"
-    assert reasons["fault-offsite-redirect"] == "IgnoreRequest: outside the crawl's hosts: example.org"
+    assert reasons["fault-offsite-redirect"] == "IgnoreRequest: outside the crawl's hosts and ports"
     assert reasons["fault-huge"].startswith("DownloadCancelledError: Expected to receive 20971520 bytes")
     assert reasons["fault-pdf"] == "not an HTML page (Content-Type: application/pdf)"
     assert reasons["fault-empty"] == "missing title, body"

@@ -48,7 +48,7 @@ from riac_scraper.pages.cues import (
 from riac_scraper.pages.polls import parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.urls import canonical_url, classify, url_lang
-from riac_scraper.values import parse_date, parse_float, parse_int
+from riac_scraper.values import INT32_MAX, parse_date, parse_float, parse_int
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
@@ -110,13 +110,32 @@ def _parse(html: str) -> Selector:
     # Control characters are not allowed in HTML and lxml refuses them. They are
     # deleted from the UTF-8 bytes: no byte below 0x80 is part of a longer character.
     body = html.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES).strip() or b"<html/>"
+    root = _tree(body)
+    if any("Excessive depth" in error.message for error in _PARSER.error_log):
+        root = _tree(_flatten(body))  # lxml stops at 2,048 levels: read the page flat instead
+    return Selector(root=root, type="html")
+
+
+def _tree(body: bytes) -> etree._Element:
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except (ValueError, etree.LxmlError):
         root = None
-    if root is None:
-        root = etree.fromstring(b"<html/>", parser=_PARSER)
-    return Selector(root=root, type="html")
+    return root if root is not None else etree.fromstring(b"<html/>", parser=_PARSER)
+
+
+# Containers become line breaks and inline wrappers vanish: what a reader sees
+# of a page nested deeper than the parser follows, without the nesting.
+_CONTAINER_TAGS = re.compile(
+    rb"</?(?:div|section|article|main|aside|header|footer|nav|center|blockquote|table|thead|tbody|tfoot|tr|td|th"
+    rb"|ul|ol|li|dl|dt|dd|figure|figcaption|form|fieldset)\b[^>]*>",
+    re.IGNORECASE,
+)
+_INLINE_TAGS = re.compile(rb"</?(?:span|font|b|i|em|strong|small|big|u|s|sub|sup|mark|abbr|cite|q)\b[^>]*>", re.I)
+
+
+def _flatten(body: bytes) -> bytes:
+    return _INLINE_TAGS.sub(b"", _CONTAINER_TAGS.sub(b"<br>", body))
 
 
 def read_page(sel: Selector) -> Reading:
@@ -339,7 +358,7 @@ class ArticlePage:
             if m := site.RATING.search(line.text):
                 self._answer("rating", "text")
                 return (
-                    parse_int(m["votes"], "rating votes", warnings),
+                    parse_int(m["votes"], "rating votes", warnings, maximum=INT32_MAX),
                     parse_float(m["value"], "rating value", warnings, maximum=5.0),
                 )
             if site.NO_VOTES.fullmatch(line.text.strip(" |")):
@@ -348,11 +367,11 @@ class ArticlePage:
         for line in self.lines:
             if m := site.VOTE_COUNT.fullmatch(line.text.strip(" |")):
                 self._answer("rating", "text")
-                return parse_int(m["votes"], "rating votes", warnings), None
+                return parse_int(m["votes"], "rating votes", warnings, maximum=INT32_MAX), None
         if self.meta.rating_count is not None or self.meta.rating_value is not None:
             self._answer("rating", "metadata")
             return (
-                parse_int(self.meta.rating_count, "rating votes", warnings),
+                parse_int(self.meta.rating_count, "rating votes", warnings, maximum=INT32_MAX),
                 parse_float(self.meta.rating_value, "rating value", warnings, maximum=5.0),
             )
         return None, None
@@ -409,15 +428,23 @@ class ArticlePage:
 
     @cached_property
     def published(self) -> dt.date | None:
-        """Structured metadata first, then a date printed above the text, then htmldate."""
+        """Structured metadata first, then a date printed above the text, then
+        htmldate.  A date that does not exist (31.02.2018) is null plus a
+        warning, never a neighbouring date that a later layer might guess."""
         for candidate in self.meta.published:
             if date := parse_date(candidate, "published", self.warnings):
                 self._answer("published", "metadata")
                 return date
         for line in reversed(self.header):
-            if len(line.text) < 40 and (date := parse_date(line.text, "", [])) is not None:
-                self._answer("published", "text")
-                return date
+            if len(line.text) < 40:
+                problems: list[str] = []
+                if (date := parse_date(line.text, "published", problems)) is not None:
+                    self._answer("published", "text")
+                    return date
+                if any("no such date" in problem for problem in problems):
+                    self.warnings.extend(problems)
+        if any(w.startswith("published: no such date") for w in self.warnings):
+            return None
         from htmldate import find_date  # the last resort; imported lazily, it is slow to load
 
         try:

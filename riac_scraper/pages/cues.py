@@ -74,11 +74,12 @@ def _label_run(k: str) -> str | None:
     ("Print Читать на русском", "For business For researchers")."""
     first = None
     while k:
-        label = next((lab for lab in _KIND_OF_LABEL if k.startswith(lab)), None)
-        if label is None:
+        m = _LABEL_AT.match(k)
+        if m is None:
             return None
-        first = first or _KIND_OF_LABEL[label]
-        k = k[len(label) :].lstrip(_SEPARATORS)
+        label = key(m.group(0))
+        first = first or _KIND_OF_LABEL.get(label)
+        k = k[m.end() :].lstrip(_SEPARATORS)
     return first
 
 
@@ -86,6 +87,8 @@ def _label_run(k: str) -> str | None:
 def widget_kind(text: str) -> str | None:
     """Which site widget a line of text belongs to, if any."""
     text = _bare(text)
+    if not text or not (text[0].casefold() in _LABEL_FIRST or "(" in text or ":" in text):
+        return None  # no label starts it and no pattern is in it: most lines
     k = key(text)
     if k in _KIND_OF_LABEL:
         return _KIND_OF_LABEL[k]

@@ -13,7 +13,7 @@ from riac_scraper.items import PollSnapshot
 from riac_scraper.pages.article import read_page
 from riac_scraper.pages.cues import key
 from riac_scraper.pages.polls import parse_polls
-from riac_scraper.urls import PageKind, canonical_url, classify, stable_id
+from riac_scraper.urls import PageKind, canonical_url, classify, is_malformed, stable_id
 
 
 class ListingPage:
@@ -25,15 +25,20 @@ class ListingPage:
         self.kind: PageKind | None = classify(url)
         self.observed_at = observed_at or dt.datetime.now(dt.UTC)
         self.warnings: list[str] = []
+        self.malformed_links = 0  # hrefs that are no URL at all: skipped, counted
 
+    @cached_property
     def _links(self) -> list[tuple[etree._Element, str]]:
-        """(element, canonical URL) of every link to a page of the site."""
+        """(element, canonical URL) of every link to a page of the site; a link
+        that is no URL at all is skipped and counted, never the page."""
         found = []
         for link in self.sel.root.iter("a"):
             href = link.get("href")
             url = canonical_url(href, self.url) if href else None
             if url is not None:
                 found.append((link, url))
+            elif href and is_malformed(href, self.url):
+                self.malformed_links += 1
         return found
 
     @cached_property
@@ -43,7 +48,7 @@ class ListingPage:
         article (title, date, teaser).  A changed hash means the entry changed."""
         links: list[tuple[etree._Element, str]] = []
         below: dict[etree._Element, set[str]] = {}  # element -> article URLs linked from inside it
-        for link, url in self._links():
+        for link, url in self._links:
             kind = classify(url)
             if kind is None or kind.kind != "article":
                 continue
@@ -68,7 +73,7 @@ class ListingPage:
         if here is None:
             return []
         pages = []
-        for _, url in self._links():
+        for _, url in self._links:
             kind = classify(url)
             if kind and kind.kind == "listing" and kind.lang == here.lang and kind.section == here.section:
                 pages.append(url)

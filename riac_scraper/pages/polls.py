@@ -13,7 +13,7 @@ from riac_scraper.items import PollOption, PollSnapshot
 from riac_scraper.pages.cues import key, widget_kind
 from riac_scraper.pages.reading import Line
 from riac_scraper.urls import stable_id
-from riac_scraper.values import parse_float, parse_int
+from riac_scraper.values import INT32_MAX, parse_float, parse_int
 
 MAX_RESULT_WORDS = 40  # a longer line is running text that happens to end in "(N%)"
 
@@ -48,7 +48,7 @@ def parse_polls(
                 options.append(
                     PollOption(
                         option=text[: result.start()].strip() or pending,
-                        votes=parse_int(result["votes"], "poll votes", warnings),
+                        votes=parse_int(result["votes"], "poll votes", warnings, maximum=INT32_MAX),
                         percent=parse_float(result["percent"], "poll percent", warnings, maximum=100.0),
                     )
                 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ipaddress
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,18 @@ def _is_html(response: Response, content_type: str | None) -> bool:
 
 
 def _marks_done(callback: Any) -> Any:
-    """After a page's own output, a PageDone: the journal then counts it finished."""
+    """A page's own output; a failure record if its callback raised, so that no
+    page vanishes with a traceback in the log; then a PageDone, after which
+    the journal counts the page finished."""
 
     @functools.wraps(callback)
     def wrapper(self: RiacSpider, response: Response, canonical: str) -> Iterator[Any]:
-        yield from callback(self, response, canonical)
+        try:
+            yield from callback(self, response, canonical)
+        except Exception as exc:  # one broken page must not end the crawl, nor vanish
+            self.logger.exception("error reading %s", canonical)
+            self.crawler.stats.inc_value("riac/pages/spider_error")
+            yield CrawlFailure(canonical, "parse", f"{type(exc).__name__}: {exc}"[:300], dt.datetime.now(dt.UTC))
         if self.journal is not None:
             yield PageDone(canonical)
 
@@ -105,13 +113,21 @@ class RiacSpider(scrapy.Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         self.known: dict[str, dict[str, Any]] = {}  # url -> what the stored dataset knows of it
         self.decided: set[str] = set()  # article URLs already requested or marked seen
+        self.landed_as: dict[str, str] = {}  # requested article URL -> the URL it answered under
         self.polls_seen: set[str] = set()
+        self.listing_requested: set[str] = set()
+        self.listing_pages: Counter[tuple[str, str]] = Counter()  # (lang, section) -> listing pages requested
+        self.listing_contents: dict[tuple[str, str], set[frozenset[str]]] = {}  # the articles each page listed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         jobdir = crawler.settings.get("JOBDIR")
         spider.journal = CrawlJournal(jobdir) if jobdir else None
+        if spider.journal is not None:
+            spider.landed_as.update(spider.journal.redirects)
+        spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
+        spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         host = urlsplit(spider.base_url).hostname if spider.base_url else None
         if host and _is_loopback(host):
             # A mirror on this machine: no politeness delays. -s still overrides these.
@@ -140,6 +156,18 @@ class RiacSpider(scrapy.Spider):
             # Articles before further listing pages: the frontier stays one listing page deep.
             priority=1 if is_article else 0,
         )
+
+    def _article(self, canonical: str, entry: str | None = None) -> Iterator[scrapy.Request | CrawlFailure]:
+        """The request for an article, or a failure record when its URL is too long to fetch."""
+        fetch = fetch_url(canonical, self.base_url)
+        if self.max_url_length and len(fetch) > self.max_url_length:
+            reason = f"URL longer than URLLENGTH_LIMIT={self.max_url_length} characters ({len(fetch)})"
+            yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
+            return
+        request = self._request(canonical, self.parse_article)
+        if entry is not None:
+            request.meta["listing_hash"] = entry
+        yield request
 
     def _canonical_of(self, response: Response, requested: str) -> str:
         """The real-site URL a response answers for, following redirects."""
@@ -186,10 +214,11 @@ class RiacSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("riac/urls_file/skipped")
                     continue
                 self.decided.add(canonical)
-                yield self._request(canonical, self.parse_article)
+                yield from self._article(canonical)
             return
         for lang in self.langs:
             for section in self.sections:
+                self.listing_requested.add(listing_url(section, lang))
                 yield self._request(listing_url(section, lang), self.parse_listing)
 
     @_marks_done
@@ -205,30 +234,48 @@ class RiacSpider(scrapy.Spider):
             if kind and kind.lang == here.lang and kind.section in self.sections and url not in self.decided:
                 self.decided.add(url)
                 yield from self._article_or_seen(url, entry)
+        if page.malformed_links:
+            self.crawler.stats.inc_value("riac/links/malformed", page.malformed_links)
+            self.logger.warning("%s: %d links that are no URL skipped", canonical, page.malformed_links)
         # Site-wide polls show on listing pages too: an incremental crawl that
         # fetches no article still takes its snapshot.
         yield from self._new_polls(page.polls)
         for warning in page.warnings:
             self.logger.warning("%s: %s", canonical, warning)
+        listing = (here.lang, here.section)
+        listed, earlier = frozenset(page.entries), self.listing_contents.setdefault(listing, set())
+        if listed and listed in earlier:
+            self.crawler.stats.inc_value("riac/listings/repeated_page")
+            self.logger.warning("%s lists the same articles as an earlier page: not followed further", canonical)
+            return
+        earlier.add(listed)
         for url in page.further_pages():
-            yield self._request(url, self.parse_listing)
+            if self.listing_pages[listing] >= self.max_listing_pages:
+                self.crawler.stats.set_value(f"riac/listings/capped/{here.lang}/{here.section}", self.max_listing_pages)
+                self.logger.warning("%s: RIAC_MAX_LISTING_PAGES=%d reached", canonical, self.max_listing_pages)
+                break
+            if url not in self.listing_requested:
+                self.listing_requested.add(url)
+                self.listing_pages[listing] += 1
+                yield self._request(url, self.parse_listing)
 
     def _article_or_seen(self, url: str, entry: str) -> Iterator[scrapy.Request | ArticleSeen]:
         """New articles are fetched; known ones only when their listing entry
         changed, and then conditionally on their ETag / Last-Modified."""
         known = self.known.get(url)
-        request = self._request(url, self.parse_article)
-        request.meta["listing_hash"] = entry
         if known is None:
-            yield request
-        elif known["listing_hash"] == entry:
+            yield from self._article(url, entry)
+            return
+        if known["listing_hash"] == entry:
             self.crawler.stats.inc_value("riac/articles/unchanged")
             yield ArticleSeen(url, dt.datetime.now(dt.UTC))
-        else:
-            for header, value in (("If-None-Match", known["etag"]), ("If-Modified-Since", known["last_modified"])):
-                if value:
-                    request.headers[header] = value
-            request.meta["handle_httpstatus_list"] = [304]
+            return
+        for request in self._article(url, entry):
+            if isinstance(request, scrapy.Request):
+                for header, value in (("If-None-Match", known["etag"]), ("If-Modified-Since", known["last_modified"])):
+                    if value:
+                        request.headers[header] = value
+                request.meta["handle_httpstatus_list"] = [304]
             yield request
 
     @_marks_done
@@ -236,7 +283,11 @@ class RiacSpider(scrapy.Spider):
         self, response: Response, canonical: str
     ) -> Iterator[Article | ArticleSeen | PollSnapshot | CrawlFailure]:
         now = dt.datetime.now(dt.UTC)
-        canonical = self._canonical_of(response, canonical)
+        requested, canonical = canonical, self._canonical_of(response, canonical)
+        if canonical != requested:
+            self.landed_as[requested] = canonical
+            if self.journal is not None:
+                self.journal.redirect(requested, canonical)
         if response.status == 304:
             self.crawler.stats.inc_value("riac/articles/not_modified")
             yield ArticleSeen(canonical, now)
