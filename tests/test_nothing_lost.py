@@ -124,7 +124,7 @@ def test_redirects_to_another_port_or_scheme_are_refused_and_recorded(tmp_path: 
         }
         with Scripted(answers=targets, root=SITE) as server:
             urls = tmp_path / "urls.txt"
-            urls.write_text("\n".join(ORIGIN + path for path in targets), "utf-8")
+            urls.write_text("\n".join(["http://[::1/", *(ORIGIN + path for path in targets)]), "utf-8")
             result = run_crawl(server.base_url, tmp_path / "out", "-a", f"urls={urls}")
     assert sum(other.requests.values()) == 0, "another service on this machine was asked for pages"
     assert result.returncode == 1

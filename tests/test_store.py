@@ -157,3 +157,16 @@ def test_failures_are_appended_per_crawl(tmp_path: Path) -> None:
 def test_integer_columns_stay_integers_in_pandas_even_when_null(tmp_path: Path, column: str) -> None:
     crawl(tmp_path, [article("a", "A", T0)])
     assert str(pd.read_parquet(tmp_path / "articles")[column].dtype) == "Int32"
+
+
+def test_staging_left_by_a_crawl_that_never_committed_is_folded_in_by_the_next(tmp_path: Path) -> None:
+    killed = DatasetStore(tmp_path, crawl_id="20260101T000000Z-aaaaaa")
+    killed.add("articles", [article("a", "A", T0)])
+    killed.close_staging()  # killed here, or its commit failed: the staging stays
+    later = crawl(tmp_path, [article("b", "B", T0 + dt.timedelta(1))])
+    assert sorted(pd.read_parquet(tmp_path / "articles")["title"]) == ["A", "B"]
+    assert later.written["articles"] == 2 + 1  # the folded crawl's file, then this crawl's
+    assert not (tmp_path / ".staging").exists()
+    import polars as pl
+
+    assert pl.read_parquet(tmp_path / "articles" / "**" / "*.parquet").height == 2
