@@ -39,10 +39,16 @@ def normalize_article(article: Article) -> Article:
     return article
 
 
+def normalize_poll(poll: PollSnapshot) -> PollSnapshot:
+    """Normalize every text field of a poll snapshot in place."""
+    _normalize(poll)
+    return poll
+
+
 class NormalizePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             return normalize_article(item)
         if isinstance(item, PollSnapshot):
-            return _normalize(item)
+            return normalize_poll(item)
         return item

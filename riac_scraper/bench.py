@@ -10,10 +10,12 @@ One run:
    time of our extraction alone, of langdetect alone, and of trafilatura's
    ``bare_extraction`` on the same pages, large (the padded pages) and small
    (the same pages without the inline scripts, 15-25 KB like the mirror's),
-   and (d) the full crawl's peak RSS at two sizes;
+   (d) the full crawl's peak RSS at two sizes, and (e) re-extraction from
+   WARC files of the same pages (``riac reextract``) with one and with two
+   worker processes, against the same extraction on the same pages in memory;
 4. prints every figure and ends with one line of the ratios.
 
-``--extraction-only`` runs (c) alone.  Each crawl runs in a fresh child
+``--extraction-only`` runs (c) and (e) alone.  Each crawl runs in a fresh child
 process, so its peak RSS is its own.  Extraction times are CPU time
 (``time.process_time``), ours and trafilatura's interleaved page by page, and
 a speed-up is the median of the per-page ratios: on a shared machine, wall
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import multiprocessing
 import os
@@ -36,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from riac_scraper import site
@@ -293,6 +297,93 @@ def per_page_times(site: BenchSite, sample: int, *, small: bool = False) -> dict
     return times
 
 
+# ----------------------------------------------------------- re-extraction
+
+
+def write_archive(site: BenchSite, directory: Path, files: int = 8) -> list[Path]:
+    """The site's article pages as WARC response records, spread over ``files`` files."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    directory.mkdir(parents=True, exist_ok=True)
+    base = "http://127.0.0.1:9"
+    paths = [directory / f"bench-{n:05d}.warc.gz" for n in range(1, files + 1)]
+    for n, path in enumerate(paths):
+        with path.open("wb") as fh:
+            writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
+            writer.write_record(writer.create_warcinfo_record(path.name, {"riac-base-url": base}))
+            for number in range(n, site.articles, files):
+                body = site.article(number)
+                headers = StatusAndHeaders(
+                    "200 OK",
+                    [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+                    protocol="HTTP/1.1",
+                )
+                record = writer.create_warc_record(
+                    base + site.article_path(number), "response", payload=io.BytesIO(body), length=len(body),
+                    http_headers=headers,
+                )  # fmt: skip
+                writer.write_record(record)
+    return paths
+
+
+def _in_memory(paths: list[Path]) -> float:
+    """CPU seconds of the re-extraction's own work on pages already in memory:
+    the same function per page, without reading WARC or writing Parquet."""
+    import datetime as dt
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from pipelines.normalize import normalize_article
+    from pipelines.validate import validation_failure
+    from riac_scraper.pages.fetched import article_page
+    from riac_scraper.records import article_row
+
+    pages = []
+    for path in paths:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "response":
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    pages.append((record.content_stream().read(), ORIGIN + uri.split("127.0.0.1:9", 1)[1]))
+    now = dt.datetime.now(dt.UTC)
+    headers = {"Content-Type": "text/html; charset=utf-8", "ETag": None, "Last-Modified": None}
+    start = time.process_time()
+    for body, url in pages:
+        item = article_page(body, 200, headers, url, now)
+        normalize_article(item)
+        if validation_failure(item) is None:
+            article_row(item)
+    return time.process_time() - start
+
+
+def reextraction(site: BenchSite) -> dict[str, float]:
+    """(e): pages per second re-extracted with one and two workers, and the
+    share that reading WARC and writing Parquet add to extraction alone."""
+    from riac_scraper.reextract import reextract
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="riac-bench-warc-") as tmp:
+        paths = write_archive(site, Path(tmp) / "archive")
+        size = sum(p.stat().st_size for p in paths) / 1024**2
+        alone = _in_memory(paths)
+        figures["reextract_alone_pages_per_s"] = site.articles / alone
+        for workers in (1, 2):
+            output = Path(tmp) / f"out-{workers}"
+            start = time.perf_counter()
+            reextract([str(p) for p in paths], output, workers=workers)
+            figures[f"reextract_{workers}w_pages_per_s"] = site.articles / (time.perf_counter() - start)
+    figures["reextract_speedup_2w"] = figures["reextract_2w_pages_per_s"] / figures["reextract_1w_pages_per_s"]
+    figures["reextract_io_overhead"] = figures["reextract_alone_pages_per_s"] / figures["reextract_1w_pages_per_s"] - 1
+    print(
+        f"(e) re-extraction of {site.articles} pages from {len(paths)} WARC files ({size:.0f} MB): "
+        f"extraction alone {figures['reextract_alone_pages_per_s']:.0f} pages/s (CPU), "
+        f"1 worker {figures['reextract_1w_pages_per_s']:.0f} pages/s, "
+        f"2 workers {figures['reextract_2w_pages_per_s']:.0f} pages/s"
+    )
+    return figures
+
+
 def _ms(values: list[float], q: float) -> float:
     return 1000 * (statistics.median(values) if q == 0.5 else statistics.quantiles(values, n=20)[18])
 
@@ -349,12 +440,15 @@ def run(pages: int, large: int, sample: int) -> dict[str, Any]:
         f"(d) peak RSS of the full crawl: {figures['rss_small_mb']:.0f} MB at {pages} articles, "
         f"{figures['rss_large_mb']:.0f} MB at {large}"
     )
+    figures.update(reextraction(site))
     ratios = {
         "full/bare throughput": (figures["full_pages_per_s"] / figures["bare_pages_per_s"], ">= 0.70"),
         "trafilatura/ours time, large pages": (figures["large_speedup"], ">= 5"),
         "trafilatura/ours time, small pages": (figures["small_speedup"], ">= 5"),
         "langdetect share of ours": (figures["large_langdetect_share"], "<= 0.15"),
         f"RSS {large}/{pages}": (figures["rss_large_mb"] / figures["rss_small_mb"], "<= 1.3"),
+        "re-extraction 2 workers/1": (figures["reextract_speedup_2w"], ">= 1.7"),
+        "WARC and Parquet overhead": (figures["reextract_io_overhead"], "<= 0.25"),
     }
     print("ratios: " + "; ".join(f"{name} {value:.2f} (target {target})" for name, (value, target) in ratios.items()))
     return figures
@@ -374,10 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_child_crawl(args.child, args.base_url, args.pages, args.output)))
         return 0
     if args.extraction_only:
-        figures = extraction(BenchSite(args.pages), args.sample)
+        site = BenchSite(args.pages)
+        figures = {**extraction(site, args.sample), **reextraction(site)}
         print(
             f"ratios: trafilatura/ours time, large pages {figures['large_speedup']:.2f} (target >= 5); "
-            f"small pages {figures['small_speedup']:.2f} (target >= 5)"
+            f"small pages {figures['small_speedup']:.2f} (target >= 5); "
+            f"re-extraction 2 workers/1 {figures['reextract_speedup_2w']:.2f} (target >= 1.7); "
+            f"WARC and Parquet overhead {figures['reextract_io_overhead']:.2f} (target <= 0.25)"
         )
         return 0
     run(args.pages, args.large, args.sample)

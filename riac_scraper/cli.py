@@ -5,6 +5,8 @@ riac mirror [--port PORT] [--root DIR]
 riac extract PAGE.html --url URL        (PAGE may be - for stdin)
 riac summary [DIR]
 riac recover DIR                        fold in rows staged by a crawl whose commit failed
+riac reextract ARCHIVE... --output DIR  the datasets again from WARC archives (see reextract.py)
+riac show-page ARTICLE_ID [--output DIR] [--archive DIR]   print the page a row came from
 """
 
 from __future__ import annotations
@@ -159,6 +161,67 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from riac_scraper.reextract import ArchiveError, reextract
+
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        print(f"riac: {done}/{total} archive files read", file=sys.stderr, flush=True)
+
+    try:
+        store = reextract(
+            args.archives,
+            args.output,
+            workers=args.workers,
+            dask=args.dask == "local",
+            scheduler=args.scheduler,
+            progress=progress,
+        )
+    except (ArchiveError, OutputError) as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
+    written = ", ".join(f"{name} {rows}" for name, rows in store.written.items())
+    print(f"riac: re-extracted in {time.monotonic() - started:.1f} s; rows written: {written}")
+    print(summarize(Path(args.output)))
+    return 0
+
+
+def cmd_show_page(args: argparse.Namespace) -> int:
+    """Print the page an article row came from, as the crawl received it."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+    from warcio.archiveiterator import ArchiveIterator
+
+    output = Path(args.output)
+    if not (output / "articles").is_dir():
+        print(f"riac: no articles dataset in {output}", file=sys.stderr)
+        return 2
+    table = ds.dataset(output / "articles", partitioning="hive").to_table(
+        columns=["article_id", "url", "warc_file", "warc_offset"], filter=pc.field("article_id") == args.article_id
+    )
+    if not table.num_rows:
+        print(f"riac: no article {args.article_id} in {output}", file=sys.stderr)
+        return 2
+    row = table.to_pylist()[0]
+    if not row["warc_file"]:
+        print(f"riac: article {args.article_id} was stored without an archive record", file=sys.stderr)
+        return 2
+    path = Path(args.archive or output / "archive") / row["warc_file"]
+    try:
+        with path.open("rb") as fh:
+            fh.seek(row["warc_offset"])
+            record = next(iter(ArchiveIterator(fh)))
+            body = record.content_stream().read()
+    except (OSError, StopIteration) as exc:
+        print(f"riac: cannot read the record of {row['url']} in {path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"riac: {row['url']} as received {record.rec_headers.get_header('WARC-Date')}", file=sys.stderr)
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     print(summarize(Path(args.output)))
     return 0
@@ -190,6 +253,20 @@ def main(argv: list[str] | None = None) -> int:
     summary = commands.add_parser("summary", help="summarize the datasets in a directory")
     summary.add_argument("output", nargs="?", default="output")
     summary.set_defaults(run=cmd_summary)
+
+    reextract = commands.add_parser("reextract", help="the datasets again, from WARC archives, with no network")
+    reextract.add_argument("archives", nargs="+", metavar="ARCHIVE", help="WARC files (paths or globs)")
+    reextract.add_argument("--output", required=True, help="dataset directory")
+    reextract.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
+    reextract.add_argument("--dask", choices=["local"], help="run on a dask.distributed LocalCluster of --workers")
+    reextract.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster")
+    reextract.set_defaults(run=cmd_reextract)
+
+    show = commands.add_parser("show-page", help="print the page an article row came from, as received")
+    show.add_argument("article_id", help="the row's article_id")
+    show.add_argument("--output", default="output", help="dataset directory (default: output)")
+    show.add_argument("--archive", help="archive directory (default: OUTPUT/archive)")
+    show.set_defaults(run=cmd_show_page)
 
     recover = commands.add_parser("recover", help="fold in rows staged by crawls that could not commit them")
     recover.add_argument("output", help="the dataset directory")

@@ -68,6 +68,10 @@ class Article:
     listing_hash: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # Where the page is kept as received (see archive.py): a WARC file and the
+    # offset of its response record.
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
     @property
     def body(self) -> str:

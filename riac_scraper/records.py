@@ -46,6 +46,8 @@ ARTICLES = pa.schema(
         ("listing_hash", pa.string()),
         ("etag", pa.string()),
         ("last_modified", pa.string()),
+        ("warc_file", pa.string()),
+        ("warc_offset", pa.int64()),
     ]
 )
 POLLS = pa.schema(
@@ -103,7 +105,16 @@ def _nullable_ints_for_pandas(schema: pa.Schema) -> pa.Schema:
 ARTICLES, POLLS, AUTHORS, FAILURES = map(_nullable_ints_for_pandas, (ARTICLES, POLLS, AUTHORS, FAILURES))
 # Article columns that describe the crawl, not the page: extract() of a saved
 # page cannot know them.
-CRAWL_STATE_COLUMNS = ("fetched_at", "first_seen", "last_seen", "listing_hash", "etag", "last_modified")
+CRAWL_STATE_COLUMNS = (
+    "fetched_at",
+    "first_seen",
+    "last_seen",
+    "listing_hash",
+    "etag",
+    "last_modified",
+    "warc_file",
+    "warc_offset",
+)
 SCHEMAS = {"articles": ARTICLES, "polls": POLLS, "authors": AUTHORS, "failures": FAILURES}
 
 
@@ -149,6 +160,8 @@ def article_row(article: Article) -> dict[str, Any]:
         "listing_hash": article.listing_hash,
         "etag": article.etag,
         "last_modified": article.last_modified,
+        "warc_file": article.warc_file,
+        "warc_offset": article.warc_offset,
     }
 
 

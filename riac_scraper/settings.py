@@ -49,12 +49,16 @@ ITEM_PIPELINES = {
     "pipelines.parquet.ParquetPipeline": 900,
 }
 
-EXTENSIONS = {"riac_scraper.monitor.CrawlMonitor": 500}
+EXTENSIONS = {"riac_scraper.monitor.CrawlMonitor": 500, "riac_scraper.archive.WarcArchive": 600}
 # Our `crawl` command: Scrapy's, but it exits 1 when the crawl failed (see monitor.py).
 COMMANDS_MODULE = "riac_scraper.commands"
 
 # Where the datasets go (relative to the working directory).
 RIAC_OUTPUT = "output"
+# Where every received page is kept, as WARC files (see riac_scraper/archive.py):
+# None means <RIAC_OUTPUT>/archive; an empty value (-s RIAC_ARCHIVE=) switches it off.
+RIAC_ARCHIVE = None
+RIAC_ARCHIVE_MAX_BYTES = 1024**3  # a new file after this many bytes
 
 # When a crawl counts as failed (see riac_scraper/monitor.py). Coverage is the
 # share of article pages with a non-empty value; "field@section" limits a

@@ -126,13 +126,19 @@ class DatasetStore:
     # ------------------------------------------------------------ staging
     def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
         """Stage rows (each with its ``lang``) durably: they survive a kill."""
+        self.add_batch(dataset, pa.RecordBatch.from_pylist(rows, STAGED[dataset]))
+
+    def add_batch(self, dataset: str, batch: pa.RecordBatch) -> None:
+        """Stage a batch of rows in the staged schema (``lang`` included)."""
+        if not batch.num_rows:
+            return
         if dataset not in self._writers:
             path = self.staging / dataset / f"part-{self._run}.arrows"
             path.parent.mkdir(parents=True, exist_ok=True)
             sink = pa.OSFile(str(path), "wb")
             self._writers[dataset] = (sink, pa.ipc.new_stream(sink, STAGED[dataset]))
         sink, writer = self._writers[dataset]
-        writer.write_batch(pa.RecordBatch.from_pylist(rows, STAGED[dataset]))
+        writer.write_batch(batch)
         sink.flush()
 
     def seen(self, url: str, at: dt.datetime) -> None:

@@ -97,3 +97,31 @@ def run_riac(*args: str, timeout: float = 120, stdin: bytes | None = None) -> su
 def mirror() -> Iterator[Mirror]:
     with Mirror(SITE) as server:
         yield server
+
+
+def warcio_check(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    """``warcio check`` (warcio's own command) on WARC files."""
+    warcio = Path(sys.executable).with_name("warcio")
+    return subprocess.run([str(warcio), "check", *map(str, paths)], capture_output=True, text=True, check=False)
+
+
+def assert_archive_sound(output: Path) -> None:
+    """Every archive file passes ``warcio check``, and every article row points
+    to the response record of its own page."""
+    import html
+
+    import pandas as pd
+    from warcio.archiveiterator import ArchiveIterator
+
+    files = sorted((output / "archive").glob("*.warc.gz"))
+    assert files, "no archive files"
+    check = warcio_check(files)
+    assert check.returncode == 0, check.stdout + check.stderr
+    articles = pd.read_parquet(output / "articles")
+    for row in articles.itertuples():
+        with (output / "archive" / row.warc_file).open("rb") as fh:
+            fh.seek(row.warc_offset)
+            record = next(iter(ArchiveIterator(fh)))
+            assert record.rec_type == "response"
+            assert urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path == urlsplit(row.url).path
+            assert html.escape(row.title, quote=False) in record.content_stream().read().decode("utf-8", "replace")

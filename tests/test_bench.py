@@ -36,7 +36,8 @@ def test_bench_smoke_run_prints_every_figure() -> None:
         assert f"(c) {size} pages: trafilatura/ours per page, median " in stdout
     assert re.search(r"\(b\) full riac crawl: .* 120 articles written", stdout)
     last = stdout.strip().splitlines()[-1]
-    assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 5
+    assert last.startswith("ratios: full/bare throughput ") and last.count("target") == 7
+    assert re.search(r"\(e\) re-extraction of 120 pages from 8 WARC files .* 2 workers \d+ pages/s", stdout)
 
 
 def test_small_bench_pages_are_the_size_of_the_mirror_pages() -> None:

@@ -1,6 +1,7 @@
 """A crawl with a job directory, killed with SIGKILL at any moment and started
 again with the same arguments, ends with the same articles as a crawl that
-was never interrupted; no reader ever sees a half-written file."""
+was never interrupted; no reader ever sees a half-written file, and the
+archives it leaves pass ``warcio check``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from riac_scraper.mirror import Mirror
 from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
-from tests.conftest import ROOT, SITE, crawl_command, run_crawl
+from tests.conftest import ROOT, SITE, assert_archive_sound, crawl_command, run_crawl
 
 WRITING = "writing"  # kill as soon as the commit starts writing the datasets
 CONTENT = [c for c in SCHEMAS["articles"].names if c not in (*CRAWL_STATE_COLUMNS, "article_id")]
@@ -90,3 +91,4 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(
     assert polls["crawl_id"].nunique() == 1
     assert (polls.groupby("poll_id")["option_index"].value_counts() == 1).all()  # one snapshot
     assert not (jobdir / "riac-journal.txt").exists()  # the crawl is over: a new run starts a new one
+    assert_archive_sound(output)  # readable archives, no half-written record, every row's record its own page

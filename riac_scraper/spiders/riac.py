@@ -29,10 +29,9 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from riac_scraper import site
-from riac_scraper.api import decode_html
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
 from riac_scraper.journal import CrawlJournal
-from riac_scraper.pages.article import parse_article
+from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.store import read_article_index
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
@@ -55,14 +54,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _is_html(response: Response, content_type: str | None) -> bool:
-    if response.body.lstrip()[:5] == b"%PDF-":
-        return False
-    if content_type:
-        return content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")
-    return isinstance(response, TextResponse)
 
 
 def _marks_done(callback: Any) -> Any:
@@ -228,7 +219,7 @@ class RiacSpider(scrapy.Spider):
         here = classify(canonical)
         if not isinstance(response, TextResponse) or here is None:
             return
-        page = ListingPage(response.selector, canonical)
+        page = ListingPage(response.selector, canonical, observed_at=response.meta.get("riac_fetched_at"))
         for url, entry in page.entries.items():
             kind = classify(url)
             if kind and kind.lang == here.lang and kind.section in self.sections and url not in self.decided:
@@ -282,34 +273,25 @@ class RiacSpider(scrapy.Spider):
     def parse_article(
         self, response: Response, canonical: str
     ) -> Iterator[Article | ArticleSeen | PollSnapshot | CrawlFailure]:
-        now = dt.datetime.now(dt.UTC)
+        fetched_at = response.meta.get("riac_fetched_at") or dt.datetime.now(dt.UTC)  # the archive's WARC-Date
         requested, canonical = canonical, self._canonical_of(response, canonical)
         if canonical != requested:
             self.landed_as[requested] = canonical
             if self.journal is not None:
                 self.journal.redirect(requested, canonical)
-        if response.status == 304:
-            self.crawler.stats.inc_value("riac/articles/not_modified")
-            yield ArticleSeen(canonical, now)
-            return
         headers = {
             name: (response.headers.get(name) or b"").decode("latin-1") or None
             for name in ("Content-Type", "ETag", "Last-Modified")
         }
-        if not _is_html(response, headers["Content-Type"]):
-            content_type = headers["Content-Type"] or "none"
-            yield CrawlFailure(canonical, "extract", f"not an HTML page (Content-Type: {content_type})", now)
-            return
-        try:
-            article = parse_article(decode_html(response.body, headers["Content-Type"]), canonical, fetched_at=now)
-        except Exception as exc:  # one broken page must not end the crawl
-            self.logger.exception("extraction failed for %s", canonical)
-            yield CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", now)
-            return
-        article.listing_hash = response.meta.get("listing_hash")
-        article.etag, article.last_modified = headers["ETag"], headers["Last-Modified"]
-        yield article
-        yield from self._new_polls(article.polls)
+        item = article_page(response.body, response.status, headers, canonical, fetched_at)
+        if isinstance(item, ArticleSeen):
+            self.crawler.stats.inc_value("riac/articles/not_modified")
+        if isinstance(item, Article):
+            item.listing_hash = response.meta.get("listing_hash")
+            item.warc_file, item.warc_offset = response.meta.get("riac_warc", (None, None, None))[:2]
+        yield item
+        if isinstance(item, Article):
+            yield from self._new_polls(item.polls)
 
     def _new_polls(self, polls: list[PollSnapshot]) -> Iterator[PollSnapshot]:
         """Polls not yet handed on in this run: the site-wide poll shows on every

@@ -1,0 +1,51 @@
+"""What one fetched article page yields, from its bytes, status and headers:
+the same for a crawl (the spider) and for a re-extraction from a WARC archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from riac_scraper.api import decode_html
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure
+from riac_scraper.pages.article import parse_article
+
+logger = logging.getLogger(__name__)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_html(body: bytes, content_type: str | None) -> bool:
+    """An HTML page by its Content-Type, or by its first bytes when it has none."""
+    if body.lstrip()[:5] == b"%PDF-":
+        return False
+    if content_type:
+        return content_type.split(";")[0].strip().lower() in HTML_TYPES
+    start = body.lstrip()[:512].lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
+
+
+def article_page(
+    body: bytes,
+    status: int,
+    headers: dict[str, str | None],
+    canonical: str,
+    fetched_at: dt.datetime,
+) -> Article | ArticleSeen | CrawlFailure:
+    """The item an article page fetched at ``canonical`` gives. ``headers``
+    holds Content-Type, ETag and Last-Modified (None when absent)."""
+    if status == 304:
+        return ArticleSeen(canonical, fetched_at)
+    if status >= 400:
+        return CrawlFailure(canonical, "download", f"HTTP {status}", fetched_at)
+    content_type = headers.get("Content-Type")
+    if not is_html(body, content_type):
+        return CrawlFailure(
+            canonical, "extract", f"not an HTML page (Content-Type: {content_type or 'none'})", fetched_at
+        )
+    try:
+        article = parse_article(decode_html(body, content_type), canonical, fetched_at=fetched_at)
+    except Exception as exc:  # one broken page must not end the crawl
+        logger.exception("extraction failed for %s", canonical)
+        return CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", fetched_at)
+    article.etag, article.last_modified = headers.get("ETag"), headers.get("Last-Modified")
+    return article
