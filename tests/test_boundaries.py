@@ -33,6 +33,7 @@ def test_output_file_names_never_come_from_page_content(tmp_path: Path, mirror: 
     allowed = re.compile(
         r"\.lock|crawl-report\.json|(articles|authors)/lang=(en|ru)/part-0\.parquet"
         r"|(polls|failures)/lang=(en|ru)/part-\d{8}T\d{6}Z-[0-9a-f]{6}\.parquet"
+        r"|archive/\d{8}T\d{6}Z-[0-9a-f]{6}-\d{5}\.warc\.gz"
     )
     assert names and [n for n in names if not allowed.fullmatch(n)] == []
 
