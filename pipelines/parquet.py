@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
 from riac_scraper.monitor import Tally
@@ -33,6 +33,8 @@ from riac_scraper.store import DatasetStore
 
 class ParquetPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("RIAC_WRITE_DATASETS"):
+            raise NotConfigured("not a crawl that writes datasets (scrapy parse, shell, check)")
         self.crawler = crawler
         self.stats = crawler.stats
         self.output = crawler.settings.get("RIAC_OUTPUT")

@@ -93,6 +93,8 @@ class WarcArchive:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchive:
+        if not crawler.settings.getbool("RIAC_WRITE_DATASETS"):
+            raise NotConfigured("not a crawl that writes datasets (scrapy parse, shell, check)")
         directory = archive_dir(crawler.settings)
         if directory is None:
             raise NotConfigured("archiving is off (RIAC_ARCHIVE is empty)")

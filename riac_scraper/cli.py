@@ -28,12 +28,16 @@ from riac_scraper.monitor import REPORT_NAME
 from riac_scraper.outputdir import OutputError, OutputLock, describe
 
 
+class UsageError(Exception):
+    """A wrong argument: one line for the user, exit status 2."""
+
+
 def _pairs(values: list[str], flag: str) -> dict[str, str]:
     pairs = {}
     for value in values:
         name, sep, setting = value.partition("=")
         if not sep or not name:
-            raise SystemExit(f"riac: {flag} takes NAME=VALUE, got {value!r}")
+            raise UsageError(f"{flag} takes NAME=VALUE, got {value!r}")
         pairs[name] = setting
     return pairs
 
@@ -69,21 +73,28 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from riac_scraper.commands.crawl import USAGE_ERRORS, prepare
+
     settings = get_project_settings()
-    settings.setdict(_pairs(args.set, "-s"), priority="cmdline")
-    settings.set("RIAC_OUTPUT", str(args.output), priority="cmdline")
+    overrides = _pairs(args.set, "-s")
+    settings.setdict(overrides, priority="cmdline")
+    if args.output is not None and overrides.get("RIAC_OUTPUT", args.output) != args.output:
+        raise UsageError(f"--output {args.output} and -s RIAC_OUTPUT={overrides['RIAC_OUTPUT']} disagree")
+    output = Path(args.output or settings.get("RIAC_OUTPUT"))
+    settings.set("RIAC_OUTPUT", str(output), priority="cmdline")
+    settings.set("RIAC_WRITE_DATASETS", True, priority="cmdline")
     spider_args = _pairs(args.arg, "-a")
     started = time.monotonic()
-    try:
-        lock = OutputLock(args.output).acquire()
-    except OutputError as exc:
-        print(f"riac: {exc}", file=sys.stderr)
-        return 2
     with contextlib.ExitStack() as stack:
-        stack.callback(lock.release)
         if args.mirror:
             mirror = stack.enter_context(Mirror(Path(args.mirror_root)))
             spider_args["base_url"] = mirror.base_url
+        try:
+            lock = prepare(settings, spider_args)
+        except USAGE_ERRORS as exc:
+            print(f"riac: {exc}", file=sys.stderr)
+            return 2
+        stack.callback(lock.release)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("riac")
         process.crawl(crawler, **spider_args)
@@ -94,11 +105,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         f"{stats.get('response_received_count', 0)} responses, "
         f"{stats.get('riac/written/articles', 0)} article rows merged"
     )
-    print(summarize(Path(args.output)))
+    print(summarize(output))
     problems = verdict(crawler) if stats else ["the crawl did not start (see the log above)"]
     for problem in problems:
         print(f"riac: crawl failed: {problem}", file=sys.stderr)
-    print(f"report: {Path(args.output) / REPORT_NAME}")
+    print(f"report: {output / REPORT_NAME}")
     return 1 if problems else 0
 
 
@@ -120,7 +131,10 @@ def _json_default(value: object) -> str:
 def cmd_extract(args: argparse.Namespace) -> int:
     from riac_scraper.api import extract
 
-    page = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
+    try:
+        page = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.page}: {exc.strerror}") from exc
     rows = extract(page, args.url)
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
     print()
@@ -223,18 +237,23 @@ def cmd_show_page(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    if not Path(args.output).is_dir():
+        raise UsageError(f"no dataset directory {args.output}")
     print(summarize(Path(args.output)))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    from riac_scraper import __version__
+
     parser = argparse.ArgumentParser(prog="riac", description="RIAC (russiancouncil.ru) research datasets")
+    parser.add_argument("--version", action="version", version=f"riac-scraper {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     crawl = commands.add_parser("crawl", help="crawl into Parquet datasets and print a summary")
     crawl.add_argument("--mirror", action="store_true", help="serve the bundled mirror on loopback and crawl it")
     crawl.add_argument("--mirror-root", default=str(BUNDLED_MIRROR), help=argparse.SUPPRESS)
-    crawl.add_argument("--output", default="output", help="dataset directory (default: output)")
+    crawl.add_argument("--output", help="dataset directory (default: -s RIAC_OUTPUT, else output)")
     crawl.add_argument("-a", dest="arg", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
     crawl.add_argument("-s", dest="set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
     crawl.set_defaults(run=cmd_crawl)
@@ -282,7 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.set_defaults(run=cmd_bench)
 
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `riac summary | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

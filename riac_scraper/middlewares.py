@@ -17,6 +17,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+from twisted.internet.error import DNSLookupError
 from twisted.internet.task import deferLater
 
 from riac_scraper.urls import within_boundary
@@ -39,7 +40,16 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
 class RetryAfterMiddleware(RetryMiddleware):
     """Retries like Scrapy's RetryMiddleware, but waits as long as a 429 or 503
     answer's Retry-After asks (up to RETRY_AFTER_MAX seconds; a longer wait
-    is not retried) before sending the request again."""
+    is not retried) before sending the request again.  A host name that does
+    not resolve is not retried: it will not resolve a second later, and an
+    unreachable site should end the crawl in seconds."""
+
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        if isinstance(exception, DNSLookupError):
+            return None
+        return super().process_exception(request, exception)
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)

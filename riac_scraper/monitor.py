@@ -1,21 +1,21 @@
 """Crawl quality monitoring: a report next to the datasets, and a verdict.
 
-Every crawl writes ``<RIAC_OUTPUT>/crawl-report.json``: pages seen, items
-written, failures by reason, and per-field coverage (the share of article
-pages with a non-empty value, and the share that came from a fallback
-layer). The crawl fails (``riac crawl`` and ``scrapy crawl`` exit 1, naming
-the reason) when:
+Every crawl writes ``<RIAC_OUTPUT>/crawl-report.json`` (its keys are listed
+in the README).  The crawl fails (``riac crawl`` and ``scrapy crawl`` exit 1,
+naming each reason) when:
 
-- it did not finish normally (``finish_reason`` other than ``finished``:
-  interrupted by Ctrl-C or SIGTERM, closed by a limit);
-- its datasets could not be written (the reason names the error and path);
-- fewer than ``RIAC_MIN_ARTICLES`` articles were written;
-- a coverage threshold of ``RIAC_MIN_COVERAGE`` is missed;
-- more than ``RIAC_MAX_FAILURE_SHARE`` of the pages failed.
-
-``RIAC_MIN_COVERAGE`` maps a field, or ``field@section`` for one section's
-articles only, to the lowest acceptable share. A threshold is checked only
-when at least one article counts towards it.
+- it did not finish normally (interrupted by Ctrl-C or SIGTERM, closed by a
+  limit), unless it was stopped by ``CLOSESPIDER_TIMEOUT`` with a job
+  directory: then it is incomplete, keeps its staged rows, and the next run
+  with the same ``JOBDIR`` continues it;
+- its datasets could not be written, or robots.txt disallowed everything;
+- an article page it decided to fetch ended in no row and no failure;
+- fewer than ``RIAC_MIN_ARTICLES`` articles were written or found unchanged;
+- more than ``RIAC_MAX_FAILURE_SHARE`` of the pages it accounted for failed
+  (unchanged articles are pages seen in good health);
+- a ``RIAC_MIN_COVERAGE`` floor is missed, judged only on a group of at least
+  ``RIAC_MIN_COVERAGE_PAGES`` pages extracted in this run; smaller groups are
+  listed as not judged.
 
 While a crawl runs, its report says so (``"passed": false``): a crawl killed
 before its end never leaves the previous crawl's passing report behind.
@@ -26,34 +26,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
+from riac_scraper import __version__
 from riac_scraper.items import Article
 from riac_scraper.records import article_id
 from riac_scraper.store import DatasetStore
+from riac_scraper.thresholds import COVERED_FIELDS, read_thresholds
+from riac_scraper.urls import classify, url_lang
 
-COVERED_FIELDS = (
-    "title",
-    "lead",
-    "body",
-    "authors",
-    "published",
-    "rating_votes",
-    "translation_url",
-    "regions",
-    "tags",
-    "detected_lang",
-)
 REPORT_NAME = "crawl-report.json"
+DATASETS = ("articles", "authors", "polls", "failures")
+INCOMPLETE_REASONS = ("closespider_timeout",)  # with a JOBDIR: stopped on purpose, resumed by the next run
+URLS_LISTED = 20  # per failure reason, in the report
 
 
 def field_presence(article: Article) -> dict[str, bool]:
@@ -83,42 +81,40 @@ class Tally:
     pages: Counter[str] = field(default_factory=Counter)  # group ("all" or a section) -> article pages
     present: Counter[str] = field(default_factory=Counter)  # "field@group" -> pages with a value
     fallback: Counter[str] = field(default_factory=Counter)
-    failures: Counter[str] = field(default_factory=Counter)  # "stage: reason" -> pages
-    articles: int = 0
-    unchanged: int = 0  # stored articles an incremental crawl did not need to fetch again
+    written: dict[str, str] = field(default_factory=dict)  # url -> content hash, of the articles written
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
+    unchanged: int = 0  # stored articles not fetched again (listing entry unchanged, or a 304)
+    unchanged_by_lang: Counter[str] = field(default_factory=Counter)
     landed: set[str] = field(default_factory=set)  # article ids with a row, a failure or an unchanged mark
+
+    @property
+    def articles(self) -> int:
+        return len(self.written)
 
     @classmethod
     def from_store(cls, store: DatasetStore) -> Tally:
         tally = cls()
         for table in store.staged_tables("articles"):
             tally.landed.update(table.column("article_id").to_pylist())
+            urls, digests = table.column("url").to_pylist(), table.column("content_hash").to_pylist()
+            tally.written.update(zip(urls, digests, strict=True))
             present = {name: _present(table.column(name)) for name in COVERED_FIELDS}
             sections, fallbacks = table.column("section").to_pylist(), table.column("fallback_fields").to_pylist()
             for row, (section, fallback) in enumerate(zip(sections, fallbacks, strict=True)):
-                tally.articles += 1
                 tally._count(section, {name: present[name][row] for name in COVERED_FIELDS}, fallback or [])
         for row in store.staged_rows("failures", ["url", "stage", "reason"]):
             tally.landed.add(article_id(row["url"]))
-            tally.failures[f"{row['stage']}: {row['reason']}"] += 1
+            tally.failed.append((row["url"], row["stage"], row["reason"]))
             if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
                 tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
         for table in store.staged_tables("seen"):
             tally.unchanged += table.num_rows
+            tally.unchanged_by_lang.update(table.column("lang").to_pylist())
             tally.landed.update(table.column("article_id").to_pylist())
         return tally
 
-    def unaccounted(self, decided: set[str], landed_as: dict[str, str]) -> list[str]:
-        """The article URLs the crawl decided to fetch that ended in no row,
-        no failure and no unchanged mark."""
-        return sorted(
-            url
-            for url in decided
-            if article_id(url) not in self.landed and article_id(landed_as.get(url, url)) not in self.landed
-        )
-
     def __repr__(self) -> str:  # shown in the crawl's stats dump
-        return f"Tally(articles={self.articles}, unchanged={self.unchanged}, failures={sum(self.failures.values())})"
+        return f"Tally(articles={self.articles}, unchanged={self.unchanged}, failures={len(self.failed)})"
 
     def _count(self, section: str | None, present: dict[str, bool], fallback: list[str]) -> None:
         for group in ("all", section) if section else ("all",):
@@ -140,27 +136,106 @@ class Tally:
                 }
         return table
 
+    def unaccounted(self, decided: set[str], landed_as: dict[str, str]) -> list[str]:
+        """The article URLs the crawl decided to fetch that ended in no row,
+        no failure and no unchanged mark."""
+        return sorted(
+            url
+            for url in decided
+            if article_id(url) not in self.landed and article_id(landed_as.get(url, url)) not in self.landed
+        )
+
+    def articles_by_kind(self, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+        """Articles new, changed, unchanged and failed, in all and per language.
+        A re-fetched article whose text did not change counts as unchanged."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for url, digest in self.written.items():
+            stored = known.get(url)
+            kind = "new" if stored is None else "unchanged" if stored.get("content_hash") == digest else "changed"
+            counts[url_lang(url)][kind] += 1
+        for lang, seen in self.unchanged_by_lang.items():
+            counts[lang]["unchanged"] += seen
+        for url, _, _ in self.failed:
+            if (kind := classify(url)) is not None and kind.kind == "article":
+                counts[url_lang(url)]["failed"] += 1
+        kinds = ("new", "changed", "unchanged", "failed")
+        by_lang = {lang: {k: counts[lang][k] for k in kinds} for lang in sorted(counts)}
+        return {"all": {k: sum(c[k] for c in by_lang.values()) for k in kinds}, **by_lang}
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_HOST_PORT = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|(?:[\w-]+\.)+[a-z]{2,})(?::\d+)\b", re.IGNORECASE)
+_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+
+
+def grouping_reason(reason: str) -> str:
+    """A failure reason without the URL, host or port it happened to name."""
+    return _IP.sub("<host>", _HOST_PORT.sub("<host>", _URL.sub("<url>", reason)))
+
+
+def _failures(failed: list[tuple[str, str, str]], known: set[str]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
+    for url, stage, reason in failed:
+        groups[(url in known, stage, grouping_reason(reason))].append(url)
+    out: dict[str, list[dict[str, Any]]] = {"new": [], "known": []}
+    for (is_known, stage, reason), urls in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        urls = sorted(set(urls))
+        out["known" if is_known else "new"].append(
+            {"stage": stage, "reason": reason, "count": len(urls), "urls": urls[:URLS_LISTED]}
+        )
+    return out
+
+
+def stored_failures(output: Path) -> set[str]:
+    """URLs of the failures already stored in ``output`` (earlier crawls)."""
+    if not (output / "failures").is_dir():
+        return set()
+    try:
+        return set(ds.dataset(output / "failures", partitioning="hive").to_table(columns=["url"])["url"].to_pylist())
+    except (pa.ArrowException, OSError):
+        return set()
+
+
+def dataset_rows(output: Path) -> dict[str, int]:
+    """Rows in each dataset, read from the files' footers."""
+    rows = {}
+    for name in DATASETS:
+        files = [p for p in (output / name).glob("lang=*/*.parquet") if not p.name.startswith((".", "_"))]
+        rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+    return rows
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return None
+
 
 class CrawlMonitor:
     def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("RIAC_WRITE_DATASETS"):
+            raise NotConfigured("not a crawl that writes datasets (scrapy parse, shell, check)")
         self.crawler = crawler
-        settings = crawler.settings
-        self.output = Path(settings.get("RIAC_OUTPUT"))
-        self.min_coverage: dict[str, float] = settings.getdict("RIAC_MIN_COVERAGE")
-        self.min_articles = settings.getint("RIAC_MIN_ARTICLES", 1)
-        self.max_failure_share = settings.getfloat("RIAC_MAX_FAILURE_SHARE", 0.1)
+        self.output = Path(crawler.settings.get("RIAC_OUTPUT"))
+        self.thresholds = read_thresholds(crawler.settings)
+        self.known_failures: set[str] = set()
         # spider_closed is connected only once the spider opens: after the
         # Parquet pipeline's handler, which takes the tally and commits.
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlMonitor:
+        return cls(crawler)
+
     def spider_opened(self, spider: Spider) -> None:
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.known_failures = stored_failures(self.output)
         stats = self.crawler.stats
         assert stats is not None
         running = {
             "crawl_id": stats.get_value("riac/crawl_id"),
             "finish_reason": None,
-            "started": str(stats.get_value("start_time")),
+            "started": _iso(stats.get_value("start_time")),
             "problems": ["the crawl is running, or ended before it could write its report"],
             "passed": False,
         }
@@ -169,43 +244,46 @@ class CrawlMonitor:
         except OSError as exc:
             spider.logger.error("cannot write the crawl report: %s", exc)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlMonitor:
-        return cls(crawler)
+    def _incomplete(self, reason: str) -> bool:
+        return reason in INCOMPLETE_REASONS and bool(self.crawler.settings.get("JOBDIR"))
 
-    def problems(
-        self, reason: str, tally: Tally, coverage: dict[str, dict[str, Any]], unaccounted: list[str]
-    ) -> list[str]:
+    def problems(self, reason: str, tally: Tally, unaccounted: list[str], listing_pages: int) -> list[str]:
+        stats = self.crawler.stats
+        assert stats is not None
         problems = []
+        if (error := stats.get_value("riac/commit_error")) is not None:
+            problems.append(f"the datasets could not be written: {error}; the next crawl into it folds them in")
+        if (robots := stats.get_value("riac/robots/disallow_all")) is not None:
+            problems.append(f"{robots}: read as disallowing every page (RFC 9309)")
+        if self._incomplete(reason):
+            return problems  # judged when the resumed crawl ends
         if reason != "finished":
             problems.append(f"the crawl did not finish normally (finish reason: {reason})")
-        stats = self.crawler.stats
-        if stats is not None and (error := stats.get_value("riac/commit_error")):
-            problems.append(f"the datasets could not be written: {error}; the next crawl into it folds them in")
-        if stats is not None and (robots := stats.get_value("riac/robots/disallow_all")):
-            problems.append(f"{robots}: read as disallowing every page (RFC 9309)")
-        if unaccounted and reason == "finished":
+            return problems
+        t = self.thresholds
+        if unaccounted:
             problems.append(
                 f"{len(unaccounted)} article pages the crawl decided to fetch ended in no row and no failure "
                 f"(first: {unaccounted[0]})"
             )
-        if tally.articles + tally.unchanged < self.min_articles:
+        if tally.articles + tally.unchanged < t.min_articles:
             problems.append(
                 f"{tally.articles} articles written and {tally.unchanged} found unchanged, fewer than "
-                f"RIAC_MIN_ARTICLES={self.min_articles}" + ("" if tally.articles else " (no article was written)")
+                f"RIAC_MIN_ARTICLES={t.min_articles}" + ("" if tally.articles else " (no article was written)")
             )
-        for key, floor in sorted(self.min_coverage.items()):
+        coverage = tally.coverage()
+        for key, floor in sorted(t.min_coverage.items()):
             seen = coverage.get(key)
-            if seen and seen["share"] < float(floor):
+            if seen and seen["pages"] >= t.min_coverage_pages and seen["share"] < floor:
                 problems.append(
                     f"coverage of {key} is {seen['share']:.0%} of {seen['pages']} pages, "
-                    f"below the RIAC_MIN_COVERAGE threshold {float(floor):.0%}"
+                    f"below the RIAC_MIN_COVERAGE threshold {floor:.0%}"
                 )
-        failed = sum(tally.failures.values())
-        attempted = tally.articles + failed
-        if attempted and failed / attempted > self.max_failure_share:
+        failed = len(tally.failed)
+        accounted = tally.articles + tally.unchanged + failed + listing_pages
+        if accounted and failed / accounted > t.max_failure_share:
             problems.append(
-                f"{failed} of {attempted} pages failed, more than RIAC_MAX_FAILURE_SHARE={self.max_failure_share:.0%}"
+                f"{failed} of {accounted} pages failed, more than RIAC_MAX_FAILURE_SHARE={t.max_failure_share:.0%}"
             )
         return problems
 
@@ -213,23 +291,27 @@ class CrawlMonitor:
         stats = self.crawler.stats
         assert stats is not None
         tally = stats.get_value("riac/tally") or Tally()
-        coverage = tally.coverage()
         decided = set(getattr(spider, "decided", ()))
         unaccounted = tally.unaccounted(decided, getattr(spider, "landed_as", {}))
-        problems = self.problems(reason, tally, coverage, unaccounted)
+        listing_pages = stats.get_value("riac/listings/fetched", 0)
+        problems = self.problems(reason, tally, unaccounted, listing_pages)
+        coverage = tally.coverage()
         report = {
             "crawl_id": stats.get_value("riac/crawl_id"),
+            "riac_scraper_version": __version__,
+            "spider_arguments": getattr(spider, "arguments", {}),
+            "started": _iso(stats.get_value("start_time")),
+            "finished": _iso(dt.datetime.now(dt.UTC)),
             "finish_reason": reason,
-            "started": str(stats.get_value("start_time")),
-            "finished": dt.datetime.now(dt.UTC).isoformat(),
-            "pages_seen": stats.get_value("response_received_count", 0),
-            "articles_written": tally.articles,
-            "articles_unchanged": tally.unchanged,
-            "rows_in_datasets": {
-                name: stats.get_value(f"riac/written/{name}", 0)
-                for name in ("articles", "authors", "polls", "failures")
+            "incomplete": self._incomplete(reason),
+            "pages": {
+                "requested": stats.get_value("downloader/request_count", 0),
+                "responses": stats.get_value("response_received_count", 0),
+                "listing_pages_read": listing_pages,
             },
-            "failures": dict(sorted(tally.failures.items())),
+            "articles": tally.articles_by_kind(getattr(spider, "known", {})),
+            "rows_in_datasets": dataset_rows(self.output),
+            "failures": _failures(tally.failed, self.known_failures),
             "accounting": {
                 "article_pages_decided": len(decided),
                 "accounted": len(decided) - len(unaccounted),
@@ -240,11 +322,12 @@ class CrawlMonitor:
                 "listing_pages_repeated": stats.get_value("riac/listings/repeated_page", 0),
             },
             "coverage": coverage,
-            "thresholds": {
-                "RIAC_MIN_COVERAGE": self.min_coverage,
-                "RIAC_MIN_ARTICLES": self.min_articles,
-                "RIAC_MAX_FAILURE_SHARE": self.max_failure_share,
-            },
+            "coverage_not_judged": sorted(
+                key
+                for key in self.thresholds.min_coverage
+                if key in coverage and coverage[key]["pages"] < self.thresholds.min_coverage_pages
+            ),
+            "thresholds": self.thresholds.as_dict(),
             "problems": problems,
             "passed": not problems,
         }

@@ -17,6 +17,7 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+DNS_TIMEOUT = 10
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -38,6 +39,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages" line; riac_scraper.progress reports instead
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Order matters: normalize before validating, validate before de-duplicating,
@@ -49,12 +51,21 @@ ITEM_PIPELINES = {
     "pipelines.parquet.ParquetPipeline": 900,
 }
 
-EXTENSIONS = {"riac_scraper.monitor.CrawlMonitor": 500, "riac_scraper.archive.WarcArchive": 600}
+EXTENSIONS = {
+    "riac_scraper.monitor.CrawlMonitor": 500,
+    "riac_scraper.archive.WarcArchive": 600,
+    "riac_scraper.progress.CrawlProgress": 700,
+}
+RIAC_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 switches them off
+RIAC_PROGRESS = "log"  # or "bar": a rich progress bar on a terminal (pip install 'riac-scraper[progress]')
 # Our `crawl` command: Scrapy's, but it exits 1 when the crawl failed (see monitor.py).
 COMMANDS_MODULE = "riac_scraper.commands"
 
 # Where the datasets go (relative to the working directory).
 RIAC_OUTPUT = "output"
+# RIAC_WRITE_DATASETS is set by `scrapy crawl` and `riac crawl` only (never
+# here, where it would override them): `scrapy parse`, `scrapy shell` and the
+# like never write datasets, archives or a report.
 # Where every received page is kept, as WARC files (see riac_scraper/archive.py):
 # None means <RIAC_OUTPUT>/archive; an empty value (-s RIAC_ARCHIVE=) switches it off.
 RIAC_ARCHIVE = None
@@ -72,6 +83,10 @@ RIAC_MIN_COVERAGE = {
     "authors@comments": 0.9,
     "authors@interview": 0.8,
 }
+# Coverage floors judge a group (all pages, or one section's) only when this
+# crawl extracted at least this many pages of it: a weekly incremental crawl
+# that fetched three new pages says little about a field's coverage.
+RIAC_MIN_COVERAGE_PAGES = 20
 RIAC_MIN_ARTICLES = 1
 # A listing is followed at most this many pages (per language and section);
 # a page that lists the same articles as an earlier one also ends it.

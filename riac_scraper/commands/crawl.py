@@ -11,15 +11,31 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from riac_scraper.outputdir import OutputError, OutputLock
+from riac_scraper.spiders.riac import SpiderArgumentError, check_arguments
+from riac_scraper.thresholds import SettingError, read_thresholds
+
+USAGE_ERRORS = (OutputError, SettingError, SpiderArgumentError)
+
+
+def prepare(settings: Any, spider_arguments: dict[str, str]) -> OutputLock:
+    """Check the spider arguments and the thresholds, then check and lock the
+    output directory: every mistake is found before the first request."""
+    check_arguments(spider_arguments)
+    read_thresholds(settings)
+    return OutputLock(settings.get("RIAC_OUTPUT")).acquire()
 
 
 class Command(ScrapyCrawl):
+    # The crawl command is the one that writes datasets, archives and reports.
+    default_settings: ClassVar[dict[str, Any]] = {**ScrapyCrawl.default_settings, "RIAC_WRITE_DATASETS": True}
+
     def short_desc(self) -> str:
         return "Run a spider; exit 1 when the crawl failed or missed a quality threshold"
 
@@ -29,8 +45,8 @@ class Command(ScrapyCrawl):
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         try:
-            lock = OutputLock(crawler.settings.get("RIAC_OUTPUT")).acquire()
-        except OutputError as exc:
+            lock = prepare(crawler.settings, opts.spargs)
+        except USAGE_ERRORS as exc:
             print(f"riac: {exc}", file=sys.stderr)
             self.exitcode = 2
             return

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ipaddress
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -31,10 +32,17 @@ from twisted.python.failure import Failure
 from riac_scraper import site
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
 from riac_scraper.journal import CrawlJournal
+from riac_scraper.monitor import grouping_reason
 from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.store import read_article_index
 from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
+
+ARGUMENTS = ("base_url", "urls", "sections", "lang", "full")
+
+
+class SpiderArgumentError(ValueError):
+    """A spider argument that cannot be used; the message is one line for the user."""
 
 
 def _split(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -43,8 +51,38 @@ def _split(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str,
     chosen = tuple(v.strip() for v in value.split(",") if v.strip())
     unknown = [v for v in chosen if v not in allowed]
     if unknown or not chosen:
-        raise ValueError(f"unknown {what}: {', '.join(unknown) or value}; choose from {', '.join(allowed)}")
+        raise SpiderArgumentError(f"unknown {what}: {', '.join(unknown) or value}; choose from {', '.join(allowed)}")
     return chosen
+
+
+def check_arguments(arguments: dict[str, Any]) -> None:
+    """Raise SpiderArgumentError, with one line naming it, for any argument the
+    spider cannot use: unknown names, sections, languages, base URLs, URL files."""
+    unknown = sorted(set(arguments) - set(ARGUMENTS))
+    if unknown:
+        raise SpiderArgumentError(
+            f"unknown spider argument {unknown[0]!r}; the riac spider takes {', '.join(ARGUMENTS)}"
+        )
+    if base_url := arguments.get("base_url"):
+        try:
+            parts = urlsplit(str(base_url))
+            host = parts.hostname
+        except ValueError:
+            host = None
+            parts = urlsplit("")
+        if parts.scheme not in ("http", "https") or not host:
+            raise SpiderArgumentError(
+                f"base_url must be an http(s) URL such as http://127.0.0.1:8000, got {base_url!r}"
+            )
+    _split(arguments.get("sections"), site.DEFAULT_SECTIONS, "section")
+    _split(arguments.get("lang"), site.LANGS, "language")
+    if urls := arguments.get("urls"):
+        path = Path(str(urls))
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise SpiderArgumentError(f"urls file cannot be read: {path}")
+    full = arguments.get("full")
+    if full is not None and str(full).lower() not in ("1", "0", "true", "false", "yes", "no", ""):
+        raise SpiderArgumentError(f"full takes 1 or 0, got {full!r}")
 
 
 def _is_loopback(host: str) -> bool:
@@ -69,6 +107,8 @@ def _marks_done(callback: Any) -> Any:
             self.logger.exception("error reading %s", canonical)
             self.crawler.stats.inc_value("riac/pages/spider_error")
             yield CrawlFailure(canonical, "parse", f"{type(exc).__name__}: {exc}"[:300], dt.datetime.now(dt.UTC))
+        if callback.__name__ == "parse_article":
+            self.crawler.stats.inc_value("riac/articles/done")
         if self.journal is not None:
             yield PageDone(canonical)
 
@@ -87,20 +127,27 @@ class RiacSpider(scrapy.Spider):
         full: str | None = None,
         **kwargs: Any,
     ) -> None:
+        self.arguments = {
+            name: value
+            for name, value in {
+                "base_url": base_url,
+                "urls": urls,
+                "sections": sections,
+                "lang": lang,
+                "full": full,
+            }.items()
+            if value is not None
+        }
+        check_arguments({**self.arguments, **{k: v for k, v in kwargs.items() if k not in ("name", "_job")}})
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
         if self.base_url:
-            parts = urlsplit(self.base_url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-            self.allowed_domains = [parts.hostname]
+            self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         else:
             self.allowed_domains = sorted(site.HOST_ALIASES)
         self.sections = _split(sections, site.DEFAULT_SECTIONS, "section")
         self.langs = _split(lang, site.LANGS, "language")
         self.url_file = Path(urls) if urls else None
-        if self.url_file and not self.url_file.is_file():
-            raise ValueError(f"urls file not found: {self.url_file}")
         self.full = str(full).lower() in ("1", "true", "yes")
         self.known: dict[str, dict[str, Any]] = {}  # url -> what the stored dataset knows of it
         self.decided: set[str] = set()  # article URLs already requested or marked seen
@@ -153,6 +200,7 @@ class RiacSpider(scrapy.Spider):
         fetch = fetch_url(canonical, self.base_url)
         if self.max_url_length and len(fetch) > self.max_url_length:
             reason = f"URL longer than URLLENGTH_LIMIT={self.max_url_length} characters ({len(fetch)})"
+            self.crawler.stats.inc_value("riac/articles/done")
             yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
             return
         request = self._request(canonical, self.parse_article)
@@ -219,6 +267,7 @@ class RiacSpider(scrapy.Spider):
         here = classify(canonical)
         if not isinstance(response, TextResponse) or here is None:
             return
+        self.crawler.stats.inc_value("riac/listings/fetched")
         page = ListingPage(response.selector, canonical, observed_at=response.meta.get("riac_fetched_at"))
         for url, entry in page.entries.items():
             kind = classify(url)
@@ -259,6 +308,7 @@ class RiacSpider(scrapy.Spider):
             return
         if known["listing_hash"] == entry:
             self.crawler.stats.inc_value("riac/articles/unchanged")
+            self.crawler.stats.inc_value("riac/articles/done")
             yield ArticleSeen(url, dt.datetime.now(dt.UTC))
             return
         for request in self._article(url, entry):
@@ -305,7 +355,10 @@ class RiacSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else f"{failure.type.__name__}: {failure.value}"
+        reason = grouping_reason(reason)[:300]  # the same reason on every host and port: it can be grouped
         canonical = request.cb_kwargs.get("canonical", request.url)
+        if request.callback == self.parse_article:
+            self.crawler.stats.inc_value("riac/articles/done")
         yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
         if self.journal is not None:
             yield PageDone(canonical)

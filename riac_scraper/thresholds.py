@@ -1,0 +1,102 @@
+"""The crawl's pass/fail thresholds, read from the settings and checked.
+
+A threshold given on the command line is merged into the defaults of
+``settings.py`` (``-s 'RIAC_MIN_COVERAGE={"title": 0.9}'`` changes the title
+floor and keeps the others); a misspelled field or section, a share outside
+0..1 or malformed JSON is a ``SettingError`` with one line naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from riac_scraper import settings as defaults
+from riac_scraper import site
+
+COVERED_FIELDS = (
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "published",
+    "rating_votes",
+    "translation_url",
+    "regions",
+    "tags",
+    "detected_lang",
+)
+
+
+class SettingError(ValueError):
+    """A setting that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_coverage: dict[str, float]
+    min_coverage_pages: int
+    min_articles: int
+    max_failure_share: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "RIAC_MIN_COVERAGE": self.min_coverage,
+            "RIAC_MIN_COVERAGE_PAGES": self.min_coverage_pages,
+            "RIAC_MIN_ARTICLES": self.min_articles,
+            "RIAC_MAX_FAILURE_SHARE": self.max_failure_share,
+        }
+
+
+def _share(name: str, value: Any) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{name} must be a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= share <= 1.0:
+        raise SettingError(f"{name} must be a number from 0 to 1, got {value!r}")
+    return share
+
+
+def _count(name: str, value: Any) -> int:
+    try:
+        count = int(str(value))
+    except (TypeError, ValueError):
+        raise SettingError(f"{name} must be a whole number, got {value!r}") from None
+    if count < 0:
+        raise SettingError(f"{name} must be 0 or more, got {value!r}")
+    return count
+
+
+def _coverage(value: Any) -> dict[str, float]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SettingError(
+                f"RIAC_MIN_COVERAGE must be a JSON object such as '{{\"title\": 1.0}}', got {value!r}"
+            ) from None
+    if not isinstance(value, dict):
+        raise SettingError(f"RIAC_MIN_COVERAGE must be a JSON object, got {value!r}")
+    floors = dict(defaults.RIAC_MIN_COVERAGE)
+    for key, floor in dict(value).items():
+        field, _, section = str(key).partition("@")
+        if field not in COVERED_FIELDS:
+            raise SettingError(f"RIAC_MIN_COVERAGE: unknown field {field!r}; fields: {', '.join(COVERED_FIELDS)}")
+        if section and section not in site.SECTION_PATHS:
+            raise SettingError(
+                f"RIAC_MIN_COVERAGE: unknown section {section!r} in {key!r}; sections: {', '.join(site.SECTION_PATHS)}"
+            )
+        floors[str(key)] = _share(f"RIAC_MIN_COVERAGE[{key!r}]", floor)
+    return floors
+
+
+def read_thresholds(settings: Any) -> Thresholds:
+    """The thresholds in force for a crawl with these (Scrapy) settings."""
+    return Thresholds(
+        min_coverage=_coverage(settings.get("RIAC_MIN_COVERAGE", defaults.RIAC_MIN_COVERAGE)),
+        min_coverage_pages=_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),
+        min_articles=_count("RIAC_MIN_ARTICLES", settings.get("RIAC_MIN_ARTICLES", 1)),
+        max_failure_share=_share("RIAC_MAX_FAILURE_SHARE", settings.get("RIAC_MAX_FAILURE_SHARE", 0.1)),
+    )
