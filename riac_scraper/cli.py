@@ -44,6 +44,7 @@ def _pairs(values: list[str], flag: str) -> dict[str, str]:
 
 def summarize(output: Path) -> str:
     """A short text summary of the datasets under ``output``."""
+    import pyarrow as pa
     import pyarrow.dataset as ds
 
     lines = [f"datasets in {output}:"]
@@ -53,7 +54,10 @@ def summarize(output: Path) -> str:
             lines.append(f"  {name:<9} (none)")
             continue
         columns = ["lang", "stage", "reason"] if name == "failures" else ["lang"]  # not the article texts
-        table = ds.dataset(path, partitioning="hive").to_table(columns=columns)
+        try:
+            table = ds.dataset(path, partitioning="hive").to_table(columns=columns)
+        except (pa.ArrowException, OSError) as exc:
+            raise UsageError(f"{path} is not a dataset: {str(exc).splitlines()[0]}") from exc
         by_lang = Counter(str(lang) for lang in table.column("lang").to_pylist())
         langs = ", ".join(f"{k}: {v}" for k, v in sorted(by_lang.items()))
         lines.append(f"  {name:<9} {table.num_rows:>6} rows  ({langs or 'empty'})")

@@ -22,6 +22,13 @@ from twisted.internet.task import deferLater
 
 from riac_scraper.urls import within_boundary
 
+try:  # Scrapy 2.19 wraps DNS failures in its own exception
+    from scrapy.exceptions import CannotResolveHostError
+
+    UNRESOLVABLE: tuple[type[Exception], ...] = (DNSLookupError, CannotResolveHostError)
+except ImportError:  # pragma: no cover - older Scrapy
+    UNRESOLVABLE = (DNSLookupError,)
+
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or an HTTP date), or None."""
@@ -47,7 +54,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
     ) -> Request | Response | None:
-        if isinstance(exception, DNSLookupError):
+        if isinstance(exception, UNRESOLVABLE):
             return None
         return super().process_exception(request, exception)
 
