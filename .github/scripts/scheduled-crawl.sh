@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One scheduled crawl, as .github/workflows/crawl.yml runs it (and as
+# tests/test_scheduled.py runs it locally).
+#
+# The crawl's whole state lives in $RIAC_STATE (default: state/): the datasets
+# and archives in output/, the job directory in job/. The workflow restores it
+# before this script and saves it after, so that an incremental crawl sees the
+# stored articles and a crawl cut by RIAC_TIME_LIMIT (CLOSESPIDER_TIMEOUT)
+# resumes where it stopped. The exit status is the crawl's verdict.
+#
+# Environment: RIAC_STATE, RIAC_TIME_LIMIT (seconds), RIAC_BASE_URL (a mirror;
+# default: the live site), RIAC_SECTIONS, RIAC_LANG, RIAC_FULL (true/false),
+# RIAC (the riac command; default: .venv/bin/riac).
+set -euo pipefail
+
+state="${RIAC_STATE:-state}"
+mkdir -p "$state"
+args=(crawl --output "$state/output"
+      -s "JOBDIR=$state/job"
+      -s "CLOSESPIDER_TIMEOUT=${RIAC_TIME_LIMIT:-19800}"
+      -s "LOG_LEVEL=${RIAC_LOG_LEVEL:-INFO}")
+if [[ -n "${RIAC_BASE_URL:-}" ]]; then args+=(-a "base_url=$RIAC_BASE_URL"); fi
+if [[ -n "${RIAC_SECTIONS:-}" ]]; then args+=(-a "sections=$RIAC_SECTIONS"); fi
+if [[ -n "${RIAC_LANG:-}" ]]; then args+=(-a "lang=$RIAC_LANG"); fi
+if [[ "${RIAC_FULL:-false}" == "true" ]]; then args+=(-a "full=1"); fi
+
+exec "${RIAC:-.venv/bin/riac}" "${args[@]}"

@@ -1,0 +1,156 @@
+"""Scheduled crawls: the workflows are safe and pinned, the crawl workflow's
+steps resume a time-limited crawl, and the verdict goes red only for real
+problems."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from riac_scraper.mirror import Mirror
+from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from tests.conftest import ROOT, SITE, run_crawl
+from tests.hostile import Scripted, page
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+CONTENT = [c for c in SCHEMAS["articles"].names if c not in (*CRAWL_STATE_COLUMNS, "article_id")]
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((WORKFLOWS / name).read_text("utf-8"))
+
+
+def steps(flow: dict) -> list[dict]:
+    return [step for job in flow["jobs"].values() for step in job["steps"]]
+
+
+@pytest.mark.parametrize("name", ["crawl.yml", "ci.yml"])
+def test_every_action_is_pinned_and_no_expression_reaches_a_shell(name: str) -> None:
+    text = (WORKFLOWS / name).read_text("utf-8")
+    for line in re.findall(r"uses:.*", text):
+        assert re.fullmatch(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+    for step in steps(workflow(name)):
+        assert "${{" not in step.get("run", ""), step
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+
+
+def test_the_crawl_workflow_is_scheduled_resumable_and_never_cancelled() -> None:
+    flow = workflow("crawl.yml")
+    triggers = flow[True]  # YAML 1.1 reads the key "on" as true
+    minute = triggers["schedule"][0]["cron"].split()[0]
+    assert minute not in ("0", "*") and "workflow_dispatch" in triggers
+    assert flow["permissions"]["contents"] == "read"
+    assert flow["concurrency"]["cancel-in-progress"] is False
+    (job,) = flow["jobs"].values()
+    assert job["timeout-minutes"] < 360
+    assert int(job["env"]["RIAC_TIME_LIMIT"]) < job["timeout-minutes"] * 60 - 10 * 60  # stops 10+ min before
+    by_name = {step.get("name"): step for step in job["steps"]}
+    assert by_name["Save the state"]["if"] == "always()" and by_name["Upload the crawl report"]["if"] == "always()"
+    assert by_name["Save the state"]["with"]["include-hidden-files"] is True
+    assert by_name["Restore the state"]["with"]["run-id"] == "${{ steps.previous.outputs.run_id }}"
+    assert by_name["Crawl"]["run"] == "bash .github/scripts/scheduled-crawl.sh"
+    ci = workflow("ci.yml")
+    assert [s["run"] for s in steps(ci) if "run" in s] == ["bash .ci/run"]
+
+
+def _restore(saved: Path, state: Path) -> None:
+    shutil.rmtree(state, ignore_errors=True)  # a fresh runner
+    if saved.exists():
+        with tarfile.open(saved) as tar:
+            tar.extractall(state.parent, filter="data")
+
+
+def _save(state: Path, saved: Path) -> None:
+    with tarfile.open(saved, "w") as tar:
+        tar.add(state, arcname=state.name)
+
+
+def test_the_workflow_steps_resume_a_time_limited_crawl(tmp_path: Path) -> None:
+    uninterrupted = tmp_path / "uninterrupted"
+    state, saved = tmp_path / "state", tmp_path / "riac-state.tar"
+    env = {
+        **os.environ,
+        "RIAC_STATE": str(state),
+        "RIAC_TIME_LIMIT": "3",
+        "RIAC_LOG_LEVEL": "WARNING",
+        "RIAC": str(Path(sys.executable).with_name("riac")),
+    }
+    reports = []
+    with Mirror(SITE, delay=1.5) as server:
+        assert run_crawl(server.base_url, uninterrupted).returncode == 0
+        env["RIAC_BASE_URL"] = server.base_url
+        for _ in range(8):
+            _restore(saved, state)
+            run = subprocess.run(
+                ["bash", ".github/scripts/scheduled-crawl.sh"], cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            _save(state, saved)
+            report = json.loads((state / "output" / "crawl-report.json").read_text("utf-8"))
+            reports.append((run.returncode, report["finish_reason"], report["passed"]))
+            if report["finish_reason"] == "finished":
+                break
+    assert reports[0] == (0, "closespider_timeout", True), reports  # cut by the time limit: incomplete, not red
+    assert reports[-1] == (0, "finished", True), reports
+    assert len(reports) >= 2
+    _restore(saved, state)
+    resumed = pd.read_parquet(state / "output" / "articles").set_index("article_id").sort_index()
+    expected = pd.read_parquet(uninterrupted / "articles").set_index("article_id").sort_index()
+    pd.testing.assert_frame_equal(resumed[CONTENT], expected[CONTENT])
+    assert not (state / "job" / "riac-journal.txt").exists()
+
+
+# ------------------------------------------------------------------ verdicts
+def _article(n: int, authors: bool) -> bytes:
+    author = f"<div><a href='/en/about-us/experts/expert-{n}/'>Anna Berg</a></div><div>RIAC expert</div>"
+    return page(
+        f"<h1>Analysis Number {n}</h1><div>Share this article</div>{author if authors else ''}"
+        "<p>The lead paragraph of this analysis is long enough to count as running text for a reader.</p>"
+        "<p>A second paragraph follows it, so that the page has a body of two paragraphs and looks real.</p>",
+        f"Analysis Number {n}",
+        '<meta property="article:published_time" content="2024-01-02">',
+    )
+
+
+def _site(articles: dict[int, bool]) -> dict[str, tuple[int, dict[str, str], bytes]]:
+    section = "/en/analytics-and-comments/analytics/"
+    links = " ".join(f'<div><a href="{section}analysis-{n}/">Analysis {n}</a></div>' for n in sorted(articles))
+    answers = {section: (200, {}, page(links)), "/en/news/": (404, {}, b"gone")}
+    answers.update({f"{section}analysis-{n}/": (200, {}, _article(n, a)) for n, a in articles.items()})
+    return answers
+
+
+def test_an_unchanged_recrawl_with_a_dead_listing_passes(tmp_path: Path) -> None:
+    answers = _site(dict.fromkeys(range(25), True))
+    args = ("-a", "sections=analytics,news", "-a", "lang=en")
+    with Scripted(answers=answers) as server:
+        first = run_crawl(server.base_url, tmp_path, *args)
+        second = run_crawl(server.base_url, tmp_path, *args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert second.returncode == 0, second.stderr[-2000:]
+    report = json.loads((tmp_path / "crawl-report.json").read_text("utf-8"))
+    assert report["articles"]["all"] == {"new": 0, "changed": 0, "unchanged": 25, "failed": 0}
+    (dead,) = report["failures"]["known"]
+    assert (dead["reason"], dead["urls"]) == ("HTTP 404", ["https://russiancouncil.ru/en/news/"])
+
+
+def test_a_recrawl_where_new_markup_drops_authors_on_30_new_pages_fails(tmp_path: Path) -> None:
+    args = ("-a", "sections=analytics", "-a", "lang=en")
+    with Scripted(answers=_site(dict.fromkeys(range(25), True))) as server:
+        assert run_crawl(server.base_url, tmp_path, *args).returncode == 0
+    with Scripted(answers=_site({**dict.fromkeys(range(25), True), **dict.fromkeys(range(25, 55), False)})) as server:
+        result = run_crawl(server.base_url, tmp_path, *args)
+    assert result.returncode == 1
+    assert "coverage of authors@analytics is 0% of 30 pages, below the RIAC_MIN_COVERAGE threshold 90%" in (
+        result.stderr
+    )
