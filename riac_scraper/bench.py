@@ -228,6 +228,7 @@ def _child_crawl(kind: str, base_url: str, articles: int, output: str) -> dict[s
         crawler = process.create_crawler(CountingSpider)
         process.crawl(crawler)
     else:
+        settings.set("RIAC_WRITE_DATASETS", True, priority="cmdline")  # as `riac crawl` does: archive included
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("riac")
         process.crawl(crawler, base_url=base_url)
