@@ -72,7 +72,7 @@ class ParquetPipeline:
 
     def _stage(self, item: Any) -> Any:
         if isinstance(item, Article):
-            self.store.add("articles", [article_row(item)])
+            self.store.add("articles", [article_row(item, self.store.crawl_id)])
         elif isinstance(item, PollSnapshot):
             self.store.add("polls", poll_rows(item, self.store.crawl_id))
         elif isinstance(item, ArticleSeen):

@@ -48,10 +48,10 @@ def summarize(output: Path) -> str:
     import pyarrow.dataset as ds
 
     lines = [f"datasets in {output}:"]
-    for name in ("articles", "authors", "polls", "failures"):
+    for name in ("articles", "article_versions", "authors", "polls", "failures"):
         path = output / name
         if not path.is_dir():
-            lines.append(f"  {name:<9} (none)")
+            lines.append(f"  {name:<16} (none)")
             continue
         columns = ["lang", "stage", "reason"] if name == "failures" else ["lang"]  # not the article texts
         try:
@@ -60,7 +60,7 @@ def summarize(output: Path) -> str:
             raise UsageError(f"{path} is not a dataset: {str(exc).splitlines()[0]}") from exc
         by_lang = Counter(str(lang) for lang in table.column("lang").to_pylist())
         langs = ", ".join(f"{k}: {v}" for k, v in sorted(by_lang.items()))
-        lines.append(f"  {name:<9} {table.num_rows:>6} rows  ({langs or 'empty'})")
+        lines.append(f"  {name:<16} {table.num_rows:>6} rows  ({langs or 'empty'})")
         if name == "failures" and table.num_rows:
             reasons = Counter(
                 f"{stage}: {reason}"

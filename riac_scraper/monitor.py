@@ -49,7 +49,7 @@ from riac_scraper.thresholds import COVERED_FIELDS, read_thresholds
 from riac_scraper.urls import classify, url_lang
 
 REPORT_NAME = "crawl-report.json"
-DATASETS = ("articles", "authors", "polls", "failures")
+DATASETS = ("articles", "article_versions", "authors", "polls", "failures")
 INCOMPLETE_REASONS = ("closespider_timeout",)  # with a JOBDIR: stopped on purpose, resumed by the next run
 URLS_LISTED = 20  # per failure reason, in the report
 

@@ -114,17 +114,18 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                 continue
             canonical = _canonical(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
             kind = classify(canonical) if canonical else None
-            if canonical is None or kind is None:
-                continue  # robots.txt and pages outside the site's article and listing paths
+            home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
+            if canonical is None or (kind is None and home is None):
+                continue  # robots.txt and pages outside the site's article, listing and home paths
             fetched_at = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date"), tz_aware=True)
             status = int(record.http_headers.get_statuscode() or 0)
             body = record.content_stream().read()
             offset = records.get_record_offset()  # after the body: asking first reads the record away
             headers = {h: record.http_headers.get_header(h) for h in ("Content-Type", "ETag", "Last-Modified")}
-            if kind.kind == "listing":
+            if kind is None or kind.kind == "listing":  # listing and home pages: their polls
                 if status == 200 and is_html(body, headers["Content-Type"]):
                     sel = Selector(text=decode_html(body, headers["Content-Type"]))
-                    add_polls(ListingPage(sel, canonical, observed_at=fetched_at).polls)
+                    add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls)
                 continue
             item = article_page(body, status, headers, canonical, fetched_at)
             if isinstance(item, Article):
@@ -132,7 +133,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                 normalize_article(item)
                 failure = validation_failure(item)
                 if failure is None:
-                    rows["articles"].append(article_row(item))
+                    rows["articles"].append(article_row(item, run_id))
                     add_polls(item.polls)
                     continue
                 item = failure

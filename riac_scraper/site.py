@@ -26,6 +26,9 @@ SECTION_PATHS = {
     "columns": "/analytics-and-comments/columns/",
 }
 DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs", "columns")
+# The home pages show the current and the past poll: read on every crawl, so
+# that every poll gets a snapshot per crawl, also when no article is fetched.
+HOME_PATHS = {"en": "/en/", "ru": "/"}
 
 PAGINATION_PARAM = re.compile(r"^PAGEN_\d+$")
 

@@ -3,7 +3,8 @@
 Layout under the output directory::
 
     articles/lang=en/part-0.parquet     one row per article, latest fetch wins
-    authors/lang=en/part-0.parquet      derived from articles at each commit
+    article_versions/lang=en/part-0.parquet   every distinct version (derived.py)
+    authors/lang=en/part-0.parquet      derived from articles at each commit (derived.py)
     polls/lang=en/part-<crawl>.parquet  one snapshot per poll per crawl
     failures/lang=en/part-<crawl>.parquet
     .staging/<crawl>/<dataset>/*.arrows rows of a crawl not yet committed
@@ -43,7 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from riac_scraper.records import AUTHORS, SCHEMAS, TIMESTAMP, article_id, author_id
+from riac_scraper.derived import ensure_datasets, merged_versions, poll_groups, visible_files, write_authors
+from riac_scraper.records import SCHEMAS, TIMESTAMP, article_id, author_id
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
@@ -89,10 +91,7 @@ def _write_atomic(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatc
     return rows
 
 
-def _visible_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_")))
+_visible_files = visible_files
 
 
 def _read_stream(path: Path) -> Iterator[pa.RecordBatch]:
@@ -211,6 +210,7 @@ class DatasetStore:
         """Fold this store's staged rows into the datasets (repeatable)."""
         for lang in self._staged_langs("articles") | self._staged_langs("seen"):
             self._merge_articles(lang)
+        groups = poll_groups(self.root, list(self.staged_tables("polls")))
         for dataset, key in (("polls", "poll_id"), ("failures", "url")):
             for lang in self._staged_langs(dataset):
                 target = self.root / dataset / f"{PARTITION}={lang}" / f"part-{self.crawl_id}.parquet"
@@ -225,8 +225,11 @@ class DatasetStore:
                     for b in self._batches(part, lang)
                 )
                 batches = _first_per_crawl(itertools.chain(earlier, staged), key)
+                if dataset == "polls":
+                    batches = (_with_groups(b, groups) for b in batches)
                 self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], batches, self.tmp)
         self._rebuild_authors()
+        ensure_datasets(self.root, lambda path, schema, batches: _write_atomic(path, schema, batches, self.tmp))
 
     def discard_staging(self) -> None:
         """Remove the staged rows; only once the commit and the crawl report are done."""
@@ -285,39 +288,46 @@ class DatasetStore:
         for path in existing:
             if path != target:
                 path.unlink()
+        versions = merged_versions(self.root, lang, pq.ParquetFile(target).iter_batches())
+        target = self.root / "article_versions" / f"{PARTITION}={lang}" / "part-0.parquet"
+        self.written["article_versions"] += _write_atomic(
+            target, SCHEMAS["article_versions"], iter(versions.to_batches()), self.tmp
+        )
+        for path in _visible_files(target.parent):
+            if path != target:
+                path.unlink()
 
     def _rebuild_authors(self) -> None:
         """One row per person and language, counted over the whole articles dataset."""
+        people: dict[str, list[dict[str, Any]]] = {}
         for directory in sorted((self.root / "articles").glob(f"{PARTITION}=*")):
             lang = directory.name.split("=", 1)[1]
-            people: dict[str, dict[str, Any]] = {}
+            found: dict[str, dict[str, Any]] = {}
             for path in _visible_files(directory):
                 table = pq.read_table(path, columns=["authors", "fetched_at"])
                 for authors, fetched in zip(table["authors"].to_pylist(), table["fetched_at"].to_pylist(), strict=True):
                     for author in authors or []:
                         key = author_id(lang, author["name"])
-                        person = people.setdefault(
+                        person = found.setdefault(
                             key,
-                            {
-                                "author_id": key,
-                                "name": author["name"],
-                                "bio": None,
-                                "url": None,
-                                "article_count": 0,
-                                "_seen": None,
-                            },
+                            {"author_id": key, "name": author["name"], "bio": None, "url": None, "article_count": 0},
                         )
                         person["article_count"] += 1
-                        if author["bio"] and (person["_seen"] is None or fetched >= person["_seen"]):
+                        if author["bio"] and (person.get("_seen") is None or fetched >= person["_seen"]):
                             person["bio"], person["_seen"] = author["bio"], fetched
                         person["url"] = person["url"] or author["url"]
-            rows = sorted(
-                ({k: v for k, v in p.items() if k != "_seen"} for p in people.values()), key=lambda r: r["author_id"]
-            )
-            target = self.root / "authors" / f"{PARTITION}={lang}" / "part-0.parquet"
-            self.written["authors"] += _write_atomic(
-                target, AUTHORS, iter(pa.Table.from_pylist(rows, AUTHORS).to_batches()), self.tmp
-            )
+            people[lang] = [{k: v for k, v in p.items() if k != "_seen"} for p in found.values()]
+
+        def write(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> int:
+            return _write_atomic(path, schema, batches, self.tmp)
+
+        self.written["authors"] += write_authors(self.root, people, write)
+
+
+def _with_groups(batch: pa.RecordBatch, groups: dict[str, str]) -> pa.RecordBatch:
+    polls = batch.column("poll_id").to_pylist()
+    column = pa.array([groups.get(p, p) for p in polls], pa.string())
+    return batch.set_column(batch.schema.get_field_index("poll_group"), batch.schema.field("poll_group"), column)
 
 
 _STAMP = {"polls": "observed_at", "failures": "at"}  # when a poll snapshot or a failure was taken

@@ -77,8 +77,9 @@ def stored_fields(html: bytes | str, url: str) -> dict[str, Any] | None:
     for row in rows["polls"]:
         poll = polls.setdefault(row["poll_id"], {"question": row["question"], "options": []})
         poll["options"].append({"option": row["option"], "votes": row["votes"], "percent": row["percent"]})
-    published = article["published"].isoformat() if article["published"] else None
-    return {**article, "published": published, "polls": list(polls.values())}
+    published = article["published"].date().isoformat() if article["published"] else None
+    authors = [{k: v for k, v in a.items() if k != "author_id"} for a in article["authors"]]  # ids are derived
+    return {**article, "published": published, "authors": authors, "polls": list(polls.values())}
 
 
 def shingles(text: str, n: int = 3) -> Counter[tuple[str, ...]]:

@@ -85,9 +85,9 @@ def test_each_poll_is_one_snapshot_per_crawl(two_crawls: dict) -> None:
     per_crawl = polls.groupby(["crawl_id", "poll_id"]).size()
     options = polls.groupby("poll_id")["option_index"].nunique()
     assert (per_crawl == per_crawl.index.get_level_values("poll_id").map(options)).all()
-    # The first crawl sees both site-wide polls and the two shown on some articles only; the second,
-    # which fetches no article, still snapshots the site-wide ones from the listing pages.
-    assert polls.groupby("crawl_id")["poll_id"].nunique().tolist() == [4, 2]
+    # Both crawls see every poll: the second fetches no article, and reads the polls on the home pages.
+    assert polls.groupby("crawl_id")["poll_id"].nunique().tolist() == [4, 4]
+    assert (polls.groupby("option_id")["crawl_id"].nunique() == 2).all()  # the same option ids in both
 
 
 def test_dataset_files_carry_the_declared_schemas(two_crawls: dict) -> None:
@@ -208,8 +208,8 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     n = mirror_counts()
     assert first["articles"]["all"] == {"new": n["articles"], "changed": 0, "unchanged": 0, "failed": 0}
     assert (first["articles"]["en"]["new"], first["articles"]["ru"]["new"]) == (n["en"], n["ru"])
-    assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + 1  # and robots.txt
-    assert first["pages"]["listing_pages_read"] == n["listing_pages"]
+    assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + 2 + 1  # home pages, robots.txt
+    assert first["pages"]["listing_pages_read"] == n["listing_pages"] + 2
     assert first["rows_in_datasets"]["articles"] == n["articles"]
     assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
     assert first["coverage"]["title"]["share"] == 1.0

@@ -125,7 +125,7 @@ def _article(n: int, authors: bool) -> bytes:
 def _site(articles: dict[int, bool]) -> dict[str, tuple[int, dict[str, str], bytes]]:
     section = "/en/analytics-and-comments/analytics/"
     links = " ".join(f'<div><a href="{section}analysis-{n}/">Analysis {n}</a></div>' for n in sorted(articles))
-    answers = {section: (200, {}, page(links)), "/en/news/": (404, {}, b"gone")}
+    answers = {section: (200, {}, page(links)), "/en/news/": (404, {}, b"gone"), "/en/": (200, {}, page("Home"))}
     answers.update({f"{section}analysis-{n}/": (200, {}, _article(n, a)) for n, a in articles.items()})
     return answers
 

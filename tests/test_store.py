@@ -43,10 +43,14 @@ def test_datasets_are_partitioned_by_language(tmp_path: Path) -> None:
     df = pd.read_parquet(tmp_path / "articles")
     assert sorted(zip(df["lang"].astype(str), df["title"], strict=True)) == [("en", "A"), ("ru", "Б")]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")) == [
+        "article_versions/lang=en/part-0.parquet",
+        "article_versions/lang=ru/part-0.parquet",
         "articles/lang=en/part-0.parquet",
         "articles/lang=ru/part-0.parquet",
         "authors/lang=en/part-0.parquet",
         "authors/lang=ru/part-0.parquet",
+        "failures/lang=en/part-empty.parquet",  # every dataset exists, empty with its schema
+        "polls/lang=en/part-empty.parquet",
     ]
 
 

@@ -19,10 +19,13 @@ from riac_scraper.urls import PageKind, canonical_url, classify, is_malformed, s
 class ListingPage:
     """One listing page at ``url`` (its real-site form)."""
 
-    def __init__(self, sel: Selector, url: str, *, observed_at: dt.datetime | None = None) -> None:
+    def __init__(
+        self, sel: Selector, url: str, *, observed_at: dt.datetime | None = None, lang: str | None = None
+    ) -> None:
         self.sel = sel
         self.url = url
         self.kind: PageKind | None = classify(url)
+        self.lang = lang or (self.kind.lang if self.kind else "ru")
         self.observed_at = observed_at or dt.datetime.now(dt.UTC)
         self.warnings: list[str] = []
         self.malformed_links = 0  # hrefs that are no URL at all: skipped, counted
@@ -81,8 +84,7 @@ class ListingPage:
 
     @cached_property
     def polls(self) -> list[PollSnapshot]:
-        lang = self.kind.lang if self.kind else "ru"
-        return parse_polls(read_page(self.sel).lines, lang, self.url, self.observed_at, self.warnings)
+        return parse_polls(read_page(self.sel).lines, self.lang, self.url, self.observed_at, self.warnings)
 
 
 def listing_entries(sel: Selector, base: str) -> dict[str, str]:

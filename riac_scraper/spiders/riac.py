@@ -180,7 +180,8 @@ class RiacSpider(scrapy.Spider):
 
     def _request(self, canonical: str, callback: Any) -> scrapy.Request:
         if self.journal is not None:
-            self.journal.request(canonical, "article" if callback == self.parse_article else "listing")
+            kind = {self.parse_article: "article", self.parse_home: "home"}.get(callback, "listing")
+            self.journal.request(canonical, kind)
         # Article requests are de-duplicated by self.decided, not by Scrapy's
         # filter, so that a redirect loop runs into REDIRECT_MAX_TIMES and is
         # recorded as a failure instead of vanishing in the filter.
@@ -235,7 +236,8 @@ class RiacSpider(scrapy.Spider):
         pending = self.journal.pending()
         self.logger.info("resuming crawl %s: %d pages to fetch again", self.journal.crawl_id, len(pending))
         for url, kind in pending:
-            request = self._request(url, self.parse_article if kind == "article" else self.parse_listing)
+            callback = {"article": self.parse_article, "home": self.parse_home}.get(kind, self.parse_listing)
+            request = self._request(url, callback)
             yield request.replace(dont_filter=True)
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
@@ -256,6 +258,7 @@ class RiacSpider(scrapy.Spider):
                 yield from self._article(canonical)
             return
         for lang in self.langs:
+            yield self._request(site.ORIGIN + site.HOME_PATHS[lang], self.parse_home)
             for section in self.sections:
                 self.listing_requested.add(listing_url(section, lang))
                 yield self._request(listing_url(section, lang), self.parse_listing)
@@ -298,6 +301,16 @@ class RiacSpider(scrapy.Spider):
                 self.listing_requested.add(url)
                 self.listing_pages[listing] += 1
                 yield self._request(url, self.parse_listing)
+
+    @_marks_done
+    def parse_home(self, response: Response, canonical: str) -> Iterator[PollSnapshot]:
+        """The home page: its polls (the current and the past one)."""
+        if not isinstance(response, TextResponse):
+            return
+        self.crawler.stats.inc_value("riac/listings/fetched")
+        lang = "en" if canonical.rstrip("/").endswith("/en") else "ru"
+        page = ListingPage(response.selector, canonical, observed_at=response.meta.get("riac_fetched_at"), lang=lang)
+        yield from self._new_polls(page.polls)
 
     def _article_or_seen(self, url: str, entry: str) -> Iterator[scrapy.Request | ArticleSeen]:
         """New articles are fetched; known ones only when their listing entry

@@ -1,0 +1,156 @@
+"""Datasets and columns derived at each commit from what the crawls stored.
+
+- ``authors``: one row per name and language, with ``person_id`` shared by
+  the English and the Russian entry of one person;
+- ``article_versions``: every distinct version of every article;
+- ``polls.poll_group``: shared by a poll and its other-language version;
+- an empty file, with its schema, for a dataset that has no rows yet.
+
+Rules (also in DATASET.md):
+
+- a person is matched across languages by the profile page's path without
+  the language prefix (``/en/about-us/experts/igor-ivanov/`` and
+  ``/about-us/experts/igor-ivanov/``); an entry without a profile, by its
+  name transliterated to Latin letters and reduced to its consonants
+  (``Павел Григорьев`` = ``Pavel Grigoriev``: ``pvl grgrv``); else the entry
+  is a person of its own;
+- an English and a Russian poll are one group when a crawl sees both with
+  the same number of options and the same votes for each, in order; a group,
+  once given, is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from riac_scraper.records import ARTICLE_VERSIONS, AUTHORS, SCHEMAS
+from riac_scraper.urls import stable_id
+
+PARTITION = "lang"
+EMPTY_PART = "part-empty.parquet"  # the file that gives a dataset without rows its schema
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
+        strict=True,
+    )
+)
+
+
+def visible_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_")))
+
+
+def name_key(name: str) -> str:
+    """A person's name for matching across languages: transliterated to Latin
+    letters, then only its consonants, so that the usual spelling variants
+    agree (Сергей / Sergei / Sergey, Григорьев / Grigoriev, Мария / Maria)."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
+    latin = "".join(_TRANSLIT.get(c, c) for c in text)
+    return " ".join(re.sub(r"[^a-z ]|[aeiouy]", "", latin).split())
+
+
+def profile_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = urlsplit(url).path
+    return path[3:] if path.startswith("/en/") else path
+
+
+def person_ids(people: list[dict[str, Any]]) -> dict[str, str]:
+    """author_id -> person_id for entries of both languages (see the rules above)."""
+    by_profile: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for person in sorted(people, key=lambda p: (p["lang"] != "en", p["author_id"])):  # English first
+        profile = profile_key(person["url"])
+        if profile and profile in by_profile:
+            ids[person["author_id"]] = by_profile[profile]
+            continue
+        key = name_key(person["name"])
+        person_id = by_name.get(key) if not profile else None
+        person_id = person_id or stable_id("person", profile or key or person["author_id"])
+        ids[person["author_id"]] = person_id
+        if profile:
+            by_profile[profile] = person_id
+        by_name.setdefault(key, person_id)
+    return ids
+
+
+def write_authors(root: Path, people: dict[str, list[dict[str, Any]]], write: Any) -> int:
+    """The authors dataset from the people of each language; returns the rows written."""
+    ids = person_ids([{**p, "lang": lang} for lang, rows in people.items() for p in rows])
+    written = 0
+    for lang, rows in people.items():
+        rows = sorted(({**p, "person_id": ids[p["author_id"]]} for p in rows), key=lambda r: r["author_id"])
+        target = root / "authors" / f"{PARTITION}={lang}" / "part-0.parquet"
+        written += write(target, AUTHORS, iter(pa.Table.from_pylist(rows, AUTHORS).to_batches()))
+    return written
+
+
+def merged_versions(root: Path, lang: str, current: Iterator[pa.RecordBatch]) -> pa.Table:
+    """Every version of every article of ``lang``: the stored ones, with the
+    current article rows (each the latest version of its article) folded in."""
+    path = root / "article_versions" / f"{PARTITION}={lang}" / "part-0.parquet"
+    stored = pq.read_table(path, schema=ARTICLE_VERSIONS).to_pylist() if path.exists() else []
+    versions = {(row["article_id"], row["content_hash"]): row for row in stored}
+    for batch in current:
+        for row in batch.to_pylist():
+            key = (row["article_id"], row["content_hash"])
+            seen = versions.get(key)
+            if seen is None:
+                version = {name: row.get(name) for name in ARTICLE_VERSIONS.names}
+                version["first_seen"] = row["fetched_at"]
+                versions[key] = version
+            else:
+                seen["last_seen"] = max(seen["last_seen"], row["last_seen"])
+                seen["first_seen"] = min(seen["first_seen"], row["fetched_at"])
+    rows = sorted(versions.values(), key=lambda r: (r["article_id"], r["first_seen"]))
+    return pa.Table.from_pylist(rows, ARTICLE_VERSIONS)
+
+
+def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:
+    """poll_id -> poll_group for the polls staged by a crawl."""
+    known: dict[str, str] = {}
+    for path in sorted((root / "polls").glob(f"{PARTITION}=*/*.parquet")):
+        if path.name.startswith((".", "_")):
+            continue
+        table = pq.read_table(path, columns=["poll_id", "poll_group"])
+        for poll, group in zip(table["poll_id"].to_pylist(), table["poll_group"].to_pylist(), strict=True):
+            if group:
+                known[poll] = group
+    snapshots: dict[str, tuple[str, list[tuple[int, Any]]]] = {}  # poll_id -> (lang, [(index, votes)])
+    for table in staged:
+        for row in table.select(["poll_id", PARTITION, "option_index", "votes"]).to_pylist():
+            snapshots.setdefault(row["poll_id"], (row[PARTITION], []))[1].append((row["option_index"], row["votes"]))
+    signatures: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    for poll, (lang, options) in snapshots.items():
+        votes = tuple(v for _, v in sorted(options))
+        if votes and None not in votes:
+            signatures.setdefault(votes, []).append((lang, poll))
+    groups = {poll: known.get(poll, poll) for poll in snapshots}
+    for members in signatures.values():
+        langs = {lang for lang, _ in members}
+        if len(members) == 2 and len(langs) == 2:  # exactly one poll in each language: a pair
+            (_, first), (_, second) = sorted(members)  # en before ru
+            group = known.get(first) or known.get(second) or first
+            groups[first] = groups[second] = group
+    return groups
+
+
+def ensure_datasets(root: Path, write: Any) -> None:
+    """An empty file with its schema for each dataset that has no file yet."""
+    for name, schema in SCHEMAS.items():
+        if not list((root / name).glob(f"{PARTITION}=*/*.parquet")):
+            write(root / name / f"{PARTITION}=en" / EMPTY_PART, schema, iter(()))

@@ -1,0 +1,49 @@
+"""DATASET.md and CITATION.cff match what the crawl writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from riac_scraper.records import SCHEMAS
+from tests.conftest import ROOT
+from tests.dataset_card import type_name
+
+CARD = (ROOT / "DATASET.md").read_text("utf-8")
+
+
+def card_columns(dataset: str) -> list[tuple[str, str, str]]:
+    """(column, type, meaning) rows of the dataset's table in DATASET.md."""
+    section = CARD.split(f"### `{dataset}`", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| (?:never|yes) \| ([^|]+) \|", section, flags=re.M)
+    return [(name, kind.strip(), meaning.strip()) for name, kind, meaning in rows]
+
+
+@pytest.mark.parametrize("dataset", list(SCHEMAS))
+def test_the_card_lists_every_column_with_its_type_and_meaning(dataset: str) -> None:
+    expected = [
+        (f.name, type_name(f.type), (f.metadata or {}).get(b"description", b"").decode()) for f in SCHEMAS[dataset]
+    ]
+    assert all(meaning for _, _, meaning in expected), "a field without a description"
+    assert card_columns(dataset) == expected
+
+
+def test_every_stored_field_carries_its_description(tmp_path: Path, mirror) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_crawl
+
+    assert run_crawl(mirror.base_url, tmp_path).returncode == 0
+    for dataset, schema in SCHEMAS.items():
+        (path, *_) = sorted((tmp_path / dataset).glob("lang=*/*.parquet"))  # every dataset exists, also empty
+        stored = pq.read_schema(path)
+        for field in schema:
+            assert stored.field(field.name).metadata[b"description"] == field.metadata[b"description"]
+
+
+def test_citation_file_is_valid_cff() -> None:
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    assert citation["cff-version"] == "1.2.0" and citation["title"] and citation["authors"]
+    assert "RIAC" in citation["message"]
