@@ -1,0 +1,126 @@
+"""Stored values against independent expectations: what a mutation of the
+code would change and the field-by-field tests would not see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.normalize import normalize_text
+from riac_scraper import extract
+from riac_scraper.records import option_id
+from tests.fixtures.build_mirror import load_polls
+from tests.quality_gate import stored_fields
+
+URL = "https://russiancouncil.ru/en/analytics-and-comments/comments/a-comment/"
+LEAD = "The lead paragraph of the comment is long enough to be running text, and it ends with a full stop."
+BODY = "A second paragraph follows, again a complete sentence that a reader would recognise as article text."
+
+
+def page(head: str = "", middle: str = "", after: str = "") -> bytes:
+    return (
+        f"<html><head><title>A Comment | RIAC</title>{head}</head><body><h1>A Comment</h1>{middle}"
+        f"<p>{LEAD}</p><p>{BODY}</p><div>Share this article</div>{after}</body></html>"
+    ).encode()
+
+
+def test_poll_rows_number_options_from_zero_in_page_order() -> None:
+    poll = load_polls()["second"]["en"]
+    rows = "".join(f"<div>{label}</div><div>{votes} ({pc}%)</div>" for label, votes, pc in poll["options"])
+    stored = extract(page(after=f"<div>Poll conducted</div><div>1. {poll['question']}</div>{rows}"), URL)["polls"]
+    assert [r["option_index"] for r in stored] == list(range(len(poll["options"])))
+    assert [(r["option"], r["votes"], r["percent"]) for r in stored] == [
+        (label or None, votes, float(pc)) for label, votes, pc in poll["options"]
+    ]
+    assert {r["total_votes"] for r in stored} == {sum(v for _, v, _ in poll["options"])}
+    assert [r["option_id"] for r in stored] == [
+        option_id(stored[0]["poll_id"], label or None, n) for n, (label, _, _) in enumerate(poll["options"])
+    ]
+
+
+def test_option_ids_follow_the_label_not_the_position() -> None:
+    assert option_id("p", "Europe", 0) == option_id("p", " europe ", 3)
+    assert option_id("p", "Europe", 0) != option_id("p", "Asia", 0)
+    assert option_id("p", None, 2) != option_id("p", None, 3)
+
+
+@pytest.mark.parametrize(
+    ("microdata", "votes", "value"),
+    [
+        ('<meta itemprop="ratingCount" content="7"><meta itemprop="ratingValue" content="3.5">', 7, 3.5),
+        ('<meta itemprop="reviewCount" content="12"><meta itemprop="ratingValue" content="4">', 12, 4.0),
+    ],
+)
+def test_a_rating_only_in_schema_org_metadata(microdata: str, votes: int, value: float) -> None:
+    block = f'<div itemscope itemtype="https://schema.org/AggregateRating">{microdata}</div>'
+    (row,) = extract(page(middle=block), URL)["articles"]
+    assert (row["rating_votes"], row["rating_value"]) == (votes, value)
+    assert row["fallback_fields"] == ["rating"]
+
+
+def test_a_rating_only_in_json_ld() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "A Comment", '
+        '"aggregateRating": {"ratingValue": 4.2, "ratingCount": 9}}</script>'
+    )
+    (row,) = extract(page(head=ld), URL)["articles"]
+    assert (row["rating_votes"], row["rating_value"]) == (9, 4.2)
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u2060", "\ufeff", "\u200b", "\u200c", "\u200d"])
+def test_invisible_characters_are_removed(invisible: str) -> None:
+    assert normalize_text(f"Inter{invisible}national af{invisible}fairs") == "International affairs"
+    title_page = page().replace(b"<h1>A Comment</h1>", f"<h1>A Com{invisible}ment</h1>".encode())
+    (row,) = extract(title_page, URL)["articles"]
+    assert row["title"] == "A Comment"
+
+
+def test_a_clean_page_has_no_warning_and_no_fallback() -> None:
+    head = '<meta property="article:published_time" content="2024-05-06">'
+    (row,) = extract(page(head=head, middle="<div>(votes: 3, rating: 4.33)</div> <div>(3 votes)</div>"), URL)[
+        "articles"
+    ]
+    assert row["warnings"] == [] and row["fallback_fields"] == []
+    assert (row["rating_votes"], row["rating_value"], row["published"]) == (3, 4.33, dt.datetime(2024, 5, 6))
+
+
+# Field values a page is built from, drawn at random: extraction must return them.
+_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшэюя", min_size=2, max_size=9)
+_sentence = st.lists(_word, min_size=12, max_size=30).map(lambda ws: " ".join(ws).capitalize() + ".")
+_name = st.tuples(_word, _word).map(lambda parts: " ".join(p.capitalize() for p in parts))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.lists(_word, min_size=3, max_size=8).map(lambda ws: " ".join(w.capitalize() for w in ws)),
+    paragraphs=st.lists(_sentence, min_size=2, max_size=5, unique=True),
+    author=_name,
+    bio=st.lists(_word, min_size=2, max_size=6).map(lambda ws: " ".join(ws).capitalize()),
+    votes=st.integers(min_value=1, max_value=2**31 - 1),
+    value=st.integers(min_value=100, max_value=500).map(lambda n: n / 100),
+    date=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+)
+def test_a_page_built_from_field_values_gives_them_back(
+    title: str, paragraphs: list[str], author: str, bio: str, votes: int, value: float, date: dt.date
+) -> None:
+    html = (
+        f"<html><head><title>{title} | RIAC</title>"
+        f'<meta property="article:published_time" content="{date.isoformat()}"></head><body>'
+        f"<div>Print</div><h1>{title}</h1><div>Rate this article</div>"
+        f"<div>(votes: {votes}, rating: {value:g})</div><div>Share this article</div>"
+        f'<div><a href="/en/about-us/experts/someone/">{author}</a></div><div>{bio}</div>'
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<div>Share this article</div></body></html>"
+    )
+    got = stored_fields(html.encode(), URL)
+    assert got is not None
+    assert got["title"] == title
+    assert got["body"] == "\n\n".join(paragraphs) and got["lead"] == paragraphs[0]
+    assert got["authors"] == [
+        {"name": author, "bio": bio, "url": "https://russiancouncil.ru/en/about-us/experts/someone/"}
+    ]
+    assert (got["rating_votes"], got["rating_value"]) == (votes, value)
+    assert got["published"] == date.isoformat()
