@@ -99,25 +99,53 @@ def write_authors(root: Path, people: dict[str, list[dict[str, Any]]], write: An
     return written
 
 
-def merged_versions(root: Path, lang: str, current: Iterator[pa.RecordBatch]) -> pa.Table:
-    """Every version of every article of ``lang``: the stored ones, with the
-    current article rows (each the latest version of its article) folded in."""
-    path = root / "article_versions" / f"{PARTITION}={lang}" / "part-0.parquet"
-    stored = pq.read_table(path, schema=ARTICLE_VERSIONS).to_pylist() if path.exists() else []
-    versions = {(row["article_id"], row["content_hash"]): row for row in stored}
-    for batch in current:
-        for row in batch.to_pylist():
-            key = (row["article_id"], row["content_hash"])
-            seen = versions.get(key)
+def _rows(batch: pa.RecordBatch) -> Iterator[tuple[Any, ...]]:
+    return zip(*(batch.column(n).to_pylist() for n in batch.schema.names), strict=True)
+
+
+def write_versions(root: Path, lang: str, articles: Path, write: Any) -> int:
+    """Fold the current article rows of ``lang`` (each the latest version of its
+    article) into ``article_versions``; returns the rows written.  Only ids
+    and times are held in memory: the rows stream from file to file."""
+    target = root / "article_versions" / f"{PARTITION}={lang}" / "part-0.parquet"
+    stored = target if target.exists() else None
+    keys = ["article_id", "content_hash"]
+    times: dict[tuple[str, str], list[Any]] = {}  # version -> [first_seen, last_seen]
+    if stored is not None:
+        for batch in pq.ParquetFile(stored).iter_batches(columns=[*keys, "first_seen", "last_seen"]):
+            for ident, digest, first, last in _rows(batch):
+                times[(ident, digest)] = [first, last]
+    new: set[tuple[str, str]] = set()
+    for batch in pq.ParquetFile(articles).iter_batches(columns=[*keys, "fetched_at", "last_seen"]):
+        for ident, digest, fetched, last in _rows(batch):
+            seen = times.get((ident, digest))
             if seen is None:
-                version = {name: row.get(name) for name in ARTICLE_VERSIONS.names}
-                version["first_seen"] = row["fetched_at"]
-                versions[key] = version
+                times[(ident, digest)] = [fetched, last]
+                new.add((ident, digest))
             else:
-                seen["last_seen"] = max(seen["last_seen"], row["last_seen"])
-                seen["first_seen"] = min(seen["first_seen"], row["fetched_at"])
-    rows = sorted(versions.values(), key=lambda r: (r["article_id"], r["first_seen"]))
-    return pa.Table.from_pylist(rows, ARTICLE_VERSIONS)
+                seen[0], seen[1] = min(seen[0], fetched), max(seen[1], last)
+
+    def with_times(batch: pa.RecordBatch, keep: list[bool] | None = None) -> pa.RecordBatch:
+        if keep is not None:
+            batch = batch.filter(pa.array(keep, pa.bool_()))
+        versions = [(ident, digest) for ident, digest in _rows(batch.select(keys))]
+        columns = {
+            "first_seen": pa.array([times[v][0] for v in versions], ARTICLE_VERSIONS.field("first_seen").type),
+            "last_seen": pa.array([times[v][1] for v in versions], ARTICLE_VERSIONS.field("last_seen").type),
+        }
+        arrays = [columns.get(name, batch.column(name)) for name in ARTICLE_VERSIONS.names]
+        return pa.RecordBatch.from_arrays(arrays, schema=ARTICLE_VERSIONS)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        if stored is not None:
+            for batch in pq.ParquetFile(stored).iter_batches():
+                yield with_times(batch)
+        for batch in pq.ParquetFile(articles).iter_batches():
+            keep = [version in new for version in _rows(batch.select(keys))]
+            if any(keep):
+                yield with_times(batch, keep)
+
+    return write(target, ARTICLE_VERSIONS, batches())
 
 
 def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:

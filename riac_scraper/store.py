@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from riac_scraper.derived import ensure_datasets, merged_versions, poll_groups, visible_files, write_authors
+from riac_scraper.derived import ensure_datasets, poll_groups, visible_files, write_authors, write_versions
 from riac_scraper.records import SCHEMAS, TIMESTAMP, article_id, author_id
 from riac_scraper.urls import url_lang
 
@@ -288,13 +288,12 @@ class DatasetStore:
         for path in existing:
             if path != target:
                 path.unlink()
-        versions = merged_versions(self.root, lang, pq.ParquetFile(target).iter_batches())
-        target = self.root / "article_versions" / f"{PARTITION}={lang}" / "part-0.parquet"
-        self.written["article_versions"] += _write_atomic(
-            target, SCHEMAS["article_versions"], iter(versions.to_batches()), self.tmp
+        self.written["article_versions"] += write_versions(
+            self.root, lang, target, lambda path, schema, batches: _write_atomic(path, schema, batches, self.tmp)
         )
-        for path in _visible_files(target.parent):
-            if path != target:
+        versions = self.root / "article_versions" / f"{PARTITION}={lang}"
+        for path in _visible_files(versions):
+            if path.name != "part-0.parquet":
                 path.unlink()
 
     def _rebuild_authors(self) -> None:
