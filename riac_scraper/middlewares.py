@@ -110,9 +110,17 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     ALLOW_ALL = b""
     DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
+    ROBOTS_MAX_DOWNLOAD = 64 * 1024 * 1024  # a robots.txt larger than DOWNLOAD_MAXSIZE is read, in part
+
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES", 500 * 1024)
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:  # type: ignore[override]
+        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            request.meta.setdefault("download_maxsize", self.ROBOTS_MAX_DOWNLOAD)
+            return
+        await super().process_request(request)
 
     def _install(self, netloc: str, body: bytes) -> None:
         parser = build_from_crawler(self._parserimpl, self.crawler, body)

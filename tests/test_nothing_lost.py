@@ -323,3 +323,15 @@ def test_a_copy_of_the_site_gives_back_every_page(tmp_path: Path) -> None:
     accounting = report(tmp_path / "out")["accounting"]
     assert accounting["unaccounted"] == 0
     assert accounting["article_pages_decided"] == mirror_counts()["articles"]
+
+
+def test_a_30_mb_robots_txt_is_read_in_its_first_500_kib(tmp_path: Path) -> None:
+    padding = b"# a comment line that makes this robots.txt very large indeed\n" * 500_000  # 31 MB
+    rules = b"User-agent: *\nDisallow: /en/news/\n"
+    late = b"User-agent: *\nDisallow: /\n"  # beyond the first 500 KiB: not read
+    robots = (200, {"Content-Type": "text/plain"}, rules + padding + late)
+    with Scripted(answers={"/robots.txt": robots}, root=SITE) as server:
+        result = run_crawl(server.base_url, tmp_path / "out", "-a", "lang=en", "-s", "RIAC_MAX_FAILURE_SHARE=1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/en/news/" not in server.requests and server.requests["/en/analytics-and-comments/analytics/"] == 1
+    assert failures(tmp_path / "out")["https://russiancouncil.ru/en/news/"] == "IgnoreRequest: Forbidden by robots.txt"
