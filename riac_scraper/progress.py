@@ -30,18 +30,26 @@ QUIETED = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 
 class _BelowWarning(logging.Filter):
+    """On a handler: a WARNING or worse from a quieted library becomes DEBUG,
+    and is dropped when the handler shows nothing below its own level."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self.handler = handler
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
+        if record.name.split(".", 1)[0] in QUIETED and record.levelno >= logging.WARNING:
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return record.levelno >= self.handler.level
         return True
 
 
 def quiet_third_party() -> None:
-    """What the fallback libraries log about problems they handled goes to DEBUG."""
-    for name in QUIETED:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _BelowWarning) for f in logger.filters):
-            logger.addFilter(_BelowWarning())
+    """What the fallback libraries log about problems they handled goes to DEBUG
+    (filters on the root logger's handlers, which every library's records reach)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _BelowWarning) for f in handler.filters):
+            handler.addFilter(_BelowWarning(handler))
 
 
 def _duration(seconds: float) -> str:

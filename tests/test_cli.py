@@ -124,3 +124,26 @@ def test_an_unreachable_site_ends_the_crawl_within_30_s(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert re.search(r"robots.txt could not be fetched \(\w+\): read as disallowing every page", result.stderr)
     assert "Retrying" not in result.stderr  # a name that does not resolve is not asked again
+
+
+def test_progress_lines_and_quiet_third_party_loggers(mirror: Mirror, tmp_path: Path) -> None:
+    result = run_crawl(mirror.base_url, tmp_path, "-s", "RIAC_PROGRESS_INTERVAL=0.2", "-s", "LOG_LEVEL=INFO")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = re.findall(r"progress: (\d+) of (\d+) articles done.*?, (\d+) pages/min", result.stderr)
+    assert lines and all(int(done) <= int(known) for done, known, _ in lines)
+    import io
+    import logging
+
+    from riac_scraper.progress import quiet_third_party
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    try:
+        quiet_third_party()
+        logging.getLogger("trafilatura.utils").error("lxml parsing failed")
+        logging.getLogger("riac_scraper.test").warning("our own warning")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert stream.getvalue() == "our own warning\n"
