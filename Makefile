@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup crawl test lint mirror
+.PHONY: setup crawl test lint mirror mutation
 
 setup: $(VENV)/.installed
 
@@ -36,3 +36,8 @@ lint: setup
 
 mirror: setup
 	$(BIN)/riac mirror --port 8000
+
+# Mutation testing (slow, not part of make test): about 15 minutes; writes QUALITY.md.
+mutation: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[mutation]"
+	$(BIN)/python -m tests.mutation_report
