@@ -67,21 +67,14 @@ _ARTICLE_FIELDS = [
     _field("crawl_id", pa.string(), "the crawl (or re-extraction) that fetched the stored version"),
 ]
 ARTICLES = pa.schema(_ARTICLE_FIELDS)
-# Every distinct version of an article: the article row of the version, with
-# when that version was first and last seen.
-ARTICLE_VERSIONS = pa.schema(
-    [
-        f
-        if f.name not in ("first_seen", "last_seen", "crawl_id")
-        else {
-            "first_seen": _field("first_seen", TIMESTAMP, "when this version was first fetched"),
-            "last_seen": _field("last_seen", TIMESTAMP, "the latest crawl that saw this version"),
-            "crawl_id": _field("crawl_id", pa.string(), "the crawl that first fetched this version"),
-        }[f.name]
-        for f in _ARTICLE_FIELDS
-        if f.name not in ("listing_hash",)
-    ]
-)
+# Every distinct version of an article: the article row of the version (less
+# the listing state), with when that version was first and last seen.
+_VERSION_FIELDS = {
+    "first_seen": _field("first_seen", TIMESTAMP, "when this version was first fetched"),
+    "last_seen": _field("last_seen", TIMESTAMP, "the latest crawl that saw this version"),
+    "crawl_id": _field("crawl_id", pa.string(), "the crawl that first fetched this version"),
+}
+ARTICLE_VERSIONS = pa.schema([_VERSION_FIELDS.get(f.name, f) for f in _ARTICLE_FIELDS if f.name != "listing_hash"])
 POLLS = pa.schema(
     [
         _field("poll_id", pa.string(), "stable id of the poll: language and question"),

@@ -224,7 +224,7 @@ class DatasetStore:
                     for part in self._staged(dataset)
                     for b in self._batches(part, lang)
                 )
-                batches = _first_per_crawl(itertools.chain(earlier, staged), key)
+                batches = _first_per_crawl(itertools.chain(earlier, staged), key, stamp)
                 if dataset == "polls":
                     batches = (_with_groups(b, groups) for b in batches)
                 self.written[dataset] += _write_atomic(target, SCHEMAS[dataset], batches, self.tmp)
@@ -336,10 +336,9 @@ def _columns(batch: pa.RecordBatch, *names: str) -> list[list[Any]]:
     return [batch.column(name).to_pylist() for name in names]
 
 
-def _first_per_crawl(batches: Iterator[pa.RecordBatch], key: str) -> Iterator[pa.RecordBatch]:
+def _first_per_crawl(batches: Iterator[pa.RecordBatch], key: str, stamp: str) -> Iterator[pa.RecordBatch]:
     """Rows of the first snapshot of each ``key`` (a resumed crawl may stage one twice)."""
     first_snapshot: dict[str, Any] = {}  # key -> the time of the snapshot kept
-    stamp = "observed_at" if key == "poll_id" else "at"
     for batch in batches:
         keys, stamps = batch.column(key).to_pylist(), batch.column(stamp).to_pylist()
         keep = [first_snapshot.setdefault(k, s) == s for k, s in zip(keys, stamps, strict=True)]

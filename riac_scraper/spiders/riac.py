@@ -36,7 +36,7 @@ from riac_scraper.monitor import grouping_reason
 from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.store import read_article_index
-from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url
+from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url, stable_id
 
 ARGUMENTS = ("base_url", "urls", "sections", "lang", "full")
 
@@ -155,7 +155,7 @@ class RiacSpider(scrapy.Spider):
         self.polls_seen: set[str] = set()
         self.listing_requested: set[str] = set()
         self.listing_pages: Counter[tuple[str, str]] = Counter()  # (lang, section) -> listing pages requested
-        self.listing_contents: dict[tuple[str, str], set[frozenset[str]]] = {}  # the articles each page listed
+        self.listing_contents: dict[tuple[str, str], set[str]] = {}  # a digest of the articles each page listed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
@@ -286,7 +286,8 @@ class RiacSpider(scrapy.Spider):
         for warning in page.warnings:
             self.logger.warning("%s: %s", canonical, warning)
         listing = (here.lang, here.section)
-        listed, earlier = frozenset(page.entries), self.listing_contents.setdefault(listing, set())
+        listed = stable_id(*sorted(page.entries)) if page.entries else ""
+        earlier = self.listing_contents.setdefault(listing, set())
         if listed and listed in earlier:
             self.crawler.stats.inc_value("riac/listings/repeated_page")
             self.logger.warning("%s lists the same articles as an earlier page: not followed further", canonical)
