@@ -125,3 +125,16 @@ def assert_archive_sound(output: Path) -> None:
             assert record.rec_type == "response"
             assert urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path == urlsplit(row.url).path
             assert html.escape(row.title, quote=False) in record.content_stream().read().decode("utf-8", "replace")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Each test starts with empty memo caches: a cached answer from an earlier
+    test must not hide what the code under test does now (mutation testing
+    relies on this: its mutants run after a clean run has filled the caches)."""
+    from riac_scraper.pages import cues
+    from riac_scraper.urls import canonical_url, classify
+
+    for cached in (canonical_url, classify, cues.key, cues.widget_kind):
+        cached.cache_clear()
+    yield

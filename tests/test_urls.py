@@ -115,3 +115,163 @@ def test_an_amp_copy_is_its_article(amp: str, article: str) -> None:
 @pytest.mark.parametrize("href", ["http://[object Object]", "http://[::1/", "https://russiancouncil.ru:99999/x/"])
 def test_strings_that_are_no_url_give_none(href: str) -> None:
     assert canonical_url(href, "https://russiancouncil.ru/en/news/") is None
+
+
+# ---------------------------------------------------------------- path rules
+@pytest.mark.parametrize(
+    ("path", "clean"),
+    [
+        ("/en/news/x", "/en/news/x/"),
+        ("/en/news/x/", "/en/news/x/"),
+        ("//en///news//x//", "/en/news/x/"),
+        ("/en/news/../analytics-and-comments/./x", "/en/analytics-and-comments/x/"),
+        ("/upload/iblock/a.pdf", "/upload/iblock/a.pdf"),
+        ("", "/"),
+        ("/", "/"),
+        ("/en", "/en/"),
+    ],
+)
+def test_paths_are_cleaned_to_one_form(path: str, clean: str) -> None:
+    assert canonical_url(f"https://russiancouncil.ru{path}") == f"https://russiancouncil.ru{clean}"
+
+
+def test_a_path_without_a_leading_slash_gets_one() -> None:
+    from riac_scraper.urls import _clean_path
+
+    assert _clean_path("en/news/x") == "/en/news/x/"
+    assert _clean_path("a.html") == "/a.html"
+
+
+def test_query_keeps_only_pages_past_the_first_in_a_fixed_order() -> None:
+    url = "https://russiancouncil.ru/en/news/?PAGEN_2=3&b=1&PAGEN_1=5&a=2"
+    assert canonical_url(url) == "https://russiancouncil.ru/en/news/?PAGEN_1=5&PAGEN_2=3"
+    assert canonical_url("https://russiancouncil.ru/en/news/?PAGEN_1=1&PAGEN_2=1") == "https://russiancouncil.ru/en/news/"
+    assert canonical_url("https://russiancouncil.ru/en/news/?XPAGEN_1=2&PAGEN_1x=2") == (
+        "https://russiancouncil.ru/en/news/"
+    )
+
+
+def test_surrounding_space_and_fragments_go() -> None:
+    assert canonical_url(f"  {ARTICLE}#comments \n") == ARTICLE
+    assert canonical_url(" /en/news/ ", ARTICLE) == "https://russiancouncil.ru/en/news/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://russiancouncil.ru/en/news/", "russiancouncil.ru/en/news/", "//", "", "https:///en/news/"],
+)
+def test_no_http_url_of_the_site_gives_none(url: str) -> None:
+    assert canonical_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "ours"),
+    [
+        ("russiancouncil.ru", True),
+        ("WWW.RUSSIANCOUNCIL.RU", True),
+        ("beta.russiancouncil.ru.", True),
+        ("evil-russiancouncil.ru", False),
+        ("russiancouncil.ru.evil.com", False),
+        ("", False),
+    ],
+)
+def test_site_host(host: str, ours: bool) -> None:
+    from riac_scraper.urls import site_host
+
+    assert site_host(host) is ours
+
+
+def test_url_lang_reads_only_the_first_path_segment() -> None:
+    assert url_lang("https://russiancouncil.ru/en/") == "en"
+    assert url_lang("https://russiancouncil.ru/") == "ru"
+    assert url_lang("https://russiancouncil.ru/news/en/x/") == "ru"
+    assert url_lang("https://russiancouncil.ru/english/") == "ru"
+
+
+def test_fetch_url_keeps_the_mirrors_scheme_and_port_and_drops_fragments() -> None:
+    assert fetch_url("https://russiancouncil.ru/en/news/x/", "https://localhost:8443/ignored/path") == (
+        "https://localhost:8443/en/news/x/"
+    )
+    assert fetch_url("https://russiancouncil.ru/news/?PAGEN_1=2", "") == "https://russiancouncil.ru/news/?PAGEN_1=2"
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "allowed"),
+    [
+        ("https://russiancouncil.ru/en/news/", None, True),
+        ("http://www.russiancouncil.ru/en/news/", None, True),
+        ("https://beta.russiancouncil.ru./x/", None, True),
+        ("HTTPS://RussianCouncil.RU/x/", None, True),
+        ("https://russiancouncil.ru:443/x/", None, True),
+        ("http://russiancouncil.ru:80/x/", None, True),
+        ("https://russiancouncil.ru:80/x/", None, False),
+        ("http://russiancouncil.ru:443/x/", None, False),
+        ("https://russiancouncil.ru:8443/x/", None, False),
+        ("https://example.com/x/", None, False),
+        ("ftp://russiancouncil.ru/x/", None, False),
+        ("mailto:a@russiancouncil.ru", None, False),
+        ("https://russiancouncil.ru:99999/x/", None, False),
+        ("http://[::1/", None, False),
+        ("http://127.0.0.1:8000/en/news/", "http://127.0.0.1:8000", True),
+        ("http://127.0.0.1:8000/en/news/", "http://127.0.0.1:8000/", True),
+        ("http://LOCALHOST:8000/x/", "http://localhost:8000", True),
+        ("http://127.0.0.1:8001/en/news/", "http://127.0.0.1:8000", False),
+        ("https://127.0.0.1:8000/en/news/", "http://127.0.0.1:8000", False),
+        ("http://127.0.0.2:8000/en/news/", "http://127.0.0.1:8000", False),
+        ("https://russiancouncil.ru/en/news/", "http://127.0.0.1:8000", False),
+        ("http://mirror.test/x/", "http://mirror.test", True),
+        ("http://mirror.test:80/x/", "http://mirror.test", True),
+        ("http://mirror.test/x/", "http://mirror.test:80", True),
+        ("https://mirror.test/x/", "https://mirror.test:443", True),
+        ("http://mirror.test:8080/x/", "http://mirror.test", False),
+    ],
+)
+def test_within_boundary(url: str, base: str | None, allowed: bool) -> None:
+    from riac_scraper.urls import within_boundary
+
+    assert within_boundary(url, base) is allowed
+
+
+@pytest.mark.parametrize(
+    ("href", "malformed"),
+    [
+        ("http://[object Object]", True),
+        ("  http://[::1/  ", True),
+        ("https://russiancouncil.ru:99999/x/", True),
+        ("https://example.com/x/", False),
+        ("/en/news/", False),
+        ("mailto:info@russiancouncil.ru", False),
+        ("", False),
+    ],
+)
+def test_is_malformed(href: str, malformed: bool) -> None:
+    from riac_scraper.urls import is_malformed
+
+    assert is_malformed(href, "https://russiancouncil.ru/en/news/") is malformed
+
+
+def test_listing_url() -> None:
+    from riac_scraper.urls import listing_url
+
+    assert listing_url("analytics", "en") == "https://russiancouncil.ru/en/analytics-and-comments/analytics/"
+    assert listing_url("analytics", "ru") == "https://russiancouncil.ru/analytics-and-comments/analytics/"
+    assert listing_url("news", "xx") == "https://russiancouncil.ru/news/"
+
+
+def test_stable_id_is_sha256_of_the_parts_joined_by_a_unit_separator() -> None:
+    import hashlib
+
+    from riac_scraper.urls import stable_id
+
+    assert stable_id("a", "b") == hashlib.sha256("a\x1fb".encode()).hexdigest()[:16]
+    assert stable_id("ab") != stable_id("a", "b")
+    assert stable_id("Ж") == hashlib.sha256("Ж".encode("utf-8")).hexdigest()[:16]
+    assert len(stable_id()) == 16
+
+
+def test_classify_names_the_page_kind_language_and_section() -> None:
+    from riac_scraper.urls import PageKind
+
+    assert classify("https://russiancouncil.ru/en/news/?PAGEN_1=2") == PageKind("listing", "en", "news")
+    assert classify("https://russiancouncil.ru/en/news/some-slug/") == PageKind("article", "en", "news")
+    assert classify("https://russiancouncil.ru/blogs/someone/") == PageKind("listing", "ru", "blogs")

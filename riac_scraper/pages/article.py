@@ -168,8 +168,7 @@ class ArticlePage:
         self.answered.setdefault(name, layer)
 
     # ---------------------------------------------------------- structure
-    @cached_property
-    def window(self) -> tuple[int, int]:
+    def _get_window(self) -> tuple[int, int]:
         """Indices [start, end) of the lines between the header widgets and the
         first widget after the article text (rating, share, tags, poll, footer)."""
         lines = self.lines
@@ -191,6 +190,8 @@ class ArticlePage:
             end += 1
         poll = self._poll_start(start, end)
         return start, poll if poll is not None else end
+
+    window = cached_property(_get_window)
 
     def _kind(self, i: int) -> str | None:
         line = self.lines[i]
@@ -217,8 +218,7 @@ class ArticlePage:
     def header(self) -> list[Line]:
         return self.lines[: self.window[0]]
 
-    @cached_property
-    def _lead_at(self) -> int | None:
+    def _get_lead_at(self) -> int | None:
         """Where the description (the lead, per the page's metadata) starts in the text."""
         description = self.meta.description
         if not description or len(description) < 40:
@@ -227,8 +227,9 @@ class ArticlePage:
         start, end = self.window
         return next((i for i in range(start, end) if key(self.lines[i].text).startswith(want)), None)
 
-    @cached_property
-    def _text_authors(self) -> tuple[list[Author], int]:
+    _lead_at = cached_property(_get_lead_at)
+
+    def _get_text_authors(self) -> tuple[list[Author], int]:
         """Name / bio pairs at the top of the text (author photos skipped), and
         where the lead starts.  Without a known lead, one line is left for it."""
         lines = self.lines
@@ -251,6 +252,8 @@ class ArticlePage:
                 i += 1
             authors.append(author)
 
+    _text_authors = cached_property(_get_text_authors)
+
     @staticmethod
     def _is_bio(line: Line, lead_known: bool) -> bool:
         if widget_kind(line.text) or (looks_like_name(line.text) and line.href):
@@ -258,8 +261,7 @@ class ArticlePage:
         return lead_known or not _TERMINAL.search(line.text)
 
     # -------------------------------------------------------------- fields
-    @cached_property
-    def title(self) -> str | None:
+    def _get_title(self) -> str | None:
         if found := self.selectors.find("title"):
             self._answer("title", "selectors")
             return _text(found[0]) or None
@@ -275,8 +277,9 @@ class ArticlePage:
                 return candidate.strip()
         return None
 
-    @cached_property
-    def _selector_body(self) -> list[Line] | None:
+    title = cached_property(_get_title)
+
+    def _get_selector_body(self) -> list[Line] | None:
         body_nodes = self.selectors.find("body")
         if not body_nodes:
             return None
@@ -284,8 +287,9 @@ class ArticlePage:
         lead_lines = within(self.lines, lead_nodes[0]) if lead_nodes else []
         return lead_lines + [line for node in body_nodes for line in within(self.lines, node)]
 
-    @cached_property
-    def authors(self) -> list[Author]:
+    _selector_body = cached_property(_get_selector_body)
+
+    def _get_authors(self) -> list[Author]:
         base = self.base
         if self._selector_body is not None:
             authors = []
@@ -314,8 +318,9 @@ class ArticlePage:
             return [Author(name=n) for n in self.meta.author_names]
         return []
 
-    @cached_property
-    def body(self) -> list[str]:
+    authors = cached_property(_get_authors)
+
+    def _get_body(self) -> list[str]:
         """The article's paragraphs, the lead first: teaser cards, widgets,
         rows of links and repeats removed."""
         if self._selector_body is not None:
@@ -332,6 +337,8 @@ class ArticlePage:
             self._answer("body", layer)
         return paragraphs
 
+    body = cached_property(_get_body)
+
     def _trafilatura_body(self) -> list[str]:
         import trafilatura  # the last resort; imported lazily, it is slow to load
 
@@ -343,15 +350,15 @@ class ArticlePage:
         paragraphs = _clean_body([Line(p, "p") for p in text.split("\n") if p.strip()])
         return paragraphs if any(is_paragraph(p) for p in paragraphs) else []
 
-    @cached_property
-    def lead(self) -> str | None:
+    def _get_lead(self) -> str | None:
         body = self.body
         if body:
             self._answer("lead", "selectors" if self.selectors.find("lead") else "text")
         return body[0] if body else None
 
-    @cached_property
-    def rating(self) -> tuple[int | None, float | None]:
+    lead = cached_property(_get_lead)
+
+    def _get_rating(self) -> tuple[int | None, float | None]:
         """(votes, average) from the rating widget's text, else schema.org metadata."""
         warnings = self.warnings
         for line in self.lines:
@@ -376,13 +383,15 @@ class ArticlePage:
             )
         return None, None
 
-    @cached_property
-    def polls(self) -> list[PollSnapshot]:
+    rating = cached_property(_get_rating)
+
+    def _get_polls(self) -> list[PollSnapshot]:
         start, end = self.window
         return parse_polls(self.lines[end:] + self.lines[:start], self.lang, self.url, self.fetched_at, self.warnings)
 
-    @cached_property
-    def _labelled(self) -> tuple[list[str], list[str]]:
+    polls = cached_property(_get_polls)
+
+    def _get_labelled(self) -> tuple[list[str], list[str]]:
         """Values of the "Region:" and "Type:" labels above the text."""
         regions: list[str] = []
         types: list[str] = []
@@ -396,12 +405,14 @@ class ArticlePage:
             target.extend(v.strip() for v in value.split(",") if v.strip() and v.strip() not in target)
         return regions, types
 
-    @cached_property
-    def regions(self) -> list[str]:
+    _labelled = cached_property(_get_labelled)
+
+    def _get_regions(self) -> list[str]:
         return self._labelled[0]
 
-    @cached_property
-    def tags(self) -> list[str]:
+    regions = cached_property(_get_regions)
+
+    def _get_tags(self) -> list[str]:
         """The "Type:" label's values, then the tag links, then metadata tags."""
         tags = list(self._labelled[1])
         for href, text, rel in self.links:
@@ -412,8 +423,9 @@ class ArticlePage:
         tags.extend(t for t in self.meta.tags if t not in tags)
         return tags
 
-    @cached_property
-    def translation_url(self) -> str | None:
+    tags = cached_property(_get_tags)
+
+    def _get_translation_url(self) -> str | None:
         """The toolbar link labelled with the other language's name, else an hreflang alternate."""
         other = "ru" if self.lang == "en" else "en"
         wanted = labels(site.TRANSLATION_LINK[other])
@@ -426,8 +438,9 @@ class ArticlePage:
             return canonical_url(href, self.base)
         return None
 
-    @cached_property
-    def published(self) -> dt.date | None:
+    translation_url = cached_property(_get_translation_url)
+
+    def _get_published(self) -> dt.date | None:
         """Structured metadata first, then a date printed above the text, then
         htmldate.  A date that does not exist (31.02.2018) is null plus a
         warning, never a neighbouring date that a later layer might guess."""
@@ -457,9 +470,12 @@ class ArticlePage:
             return date
         return None
 
-    @cached_property
-    def detected_lang(self) -> str | None:
+    published = cached_property(_get_published)
+
+    def _get_detected_lang(self) -> str | None:
         return detect_language(" ".join([self.title or "", *self.body[:2]]))
+
+    detected_lang = cached_property(_get_detected_lang)
 
     def to_item(self) -> Article:
         votes, value = self.rating

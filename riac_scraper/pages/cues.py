@@ -15,10 +15,14 @@ from riac_scraper.pages.reading import Line
 from riac_scraper.values import parse_date
 
 
-@functools.lru_cache(maxsize=8192)
-def key(text: str) -> str:
+def _key(text: str) -> str:
     """Comparison key: case, spacing and Unicode form folded."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# Cached as wrappers, so that mutation testing (which leaves decorated
+# functions alone) reaches the rules themselves.
+key = functools.lru_cache(maxsize=8192)(_key)
 
 
 def labels(*groups: tuple[str, ...]) -> frozenset[str]:
@@ -83,8 +87,7 @@ def _label_run(k: str) -> str | None:
     return first
 
 
-@functools.lru_cache(maxsize=8192)  # pages repeat their menus, labels and footers
-def widget_kind(text: str) -> str | None:
+def _widget_kind(text: str) -> str | None:
     """Which site widget a line of text belongs to, if any."""
     text = _bare(text)
     if not text or not (text[0].casefold() in _LABEL_FIRST or "(" in text or ":" in text):
@@ -103,6 +106,9 @@ def widget_kind(text: str) -> str | None:
     if FIELD_LABEL.match(text):
         return "label"
     return None
+
+
+widget_kind = functools.lru_cache(maxsize=8192)(_widget_kind)  # pages repeat their menus, labels and footers
 
 
 def looks_like_name(text: str) -> bool:

@@ -1,0 +1,109 @@
+"""``ListingPage``: the articles a listing page lists (each once, with a hash
+of its entry), the further pages of its section, its polls and the links
+that are no URL at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parsel import Selector
+
+from riac_scraper.pages.cues import key
+from riac_scraper.pages.listing import ListingPage, listing_entries
+from riac_scraper.urls import PageKind, stable_id
+
+T0 = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+HERE = "https://russiancouncil.ru/en/analytics-and-comments/analytics/"
+A1 = "https://russiancouncil.ru/en/analytics-and-comments/analytics/first-slug/"
+A2 = "https://russiancouncil.ru/en/analytics-and-comments/analytics/second-slug/"
+NEWS = "https://russiancouncil.ru/en/news/a-news-item/"
+
+
+def page(body: str, url: str = HERE, **kwargs: object) -> ListingPage:
+    return ListingPage(Selector(text=f"<html><body>{body}</body></html>"), url, **kwargs)  # type: ignore[arg-type]
+
+
+ENTRIES = f"""
+<nav><a href="/en/">Home</a> <a href="/en/news/">News</a></nav>
+<ul>
+ <li><div class="card"><a href="{A1}">First title</a><span>12 March 2026</span><p>First teaser.</p></div></li>
+ <li><div class="card"><a href="second-slug/?sphrase_id=4">Second title</a>
+     <p>Second teaser <a href="{A2}#comments">3 comments</a></p></div></li>
+</ul>
+<aside><a href="{NEWS}">A news item</a></aside>
+"""
+
+
+def test_each_listed_article_once_with_the_hash_of_its_whole_entry() -> None:
+    entries = page(ENTRIES).entries
+    assert list(entries) == [A1, A2, NEWS]
+    assert entries[A1] == stable_id(key("First title 12 March 2026 First teaser."))
+    assert entries[A2] == stable_id(key("Second title Second teaser 3 comments"))
+    assert entries[NEWS] == stable_id(key("A news item"))
+
+
+def test_an_entry_never_grows_into_a_neighbours_entry() -> None:
+    shared = f'<div><p><a href="{A1}">One</a> text one</p><p><a href="{A2}">Two</a> text two</p></div>'
+    entries = page(shared).entries
+    assert entries[A1] == stable_id(key("One text one"))
+    assert entries[A2] == stable_id(key("Two text two"))
+
+
+def test_a_link_straight_in_the_body_is_its_own_entry() -> None:
+    entries = page(f'<a href="{A1}">Only the link</a> loose text').entries
+    assert entries == {A1: stable_id(key("Only the link"))}
+
+
+def test_a_changed_teaser_changes_the_hash_and_a_changed_space_does_not() -> None:
+    before = page(ENTRIES).entries
+    assert page(ENTRIES.replace("First teaser.", "First  teaser.\n")).entries == before
+    assert page(ENTRIES.replace("First teaser.", "FIRST teaser.")).entries == before  # case folded
+    changed = page(ENTRIES.replace("First teaser.", "An edited teaser.")).entries
+    assert changed[A1] != before[A1] and changed[A2] == before[A2]
+
+
+def test_further_pages_are_this_sections_listing_pages_in_this_language() -> None:
+    links = """
+      <a href="?PAGEN_1=2">2</a> <a href="/en/analytics-and-comments/analytics/?PAGEN_1=3">3</a>
+      <a href="/analytics-and-comments/analytics/?PAGEN_1=2">ru 2</a>
+      <a href="/en/news/?PAGEN_1=2">news 2</a>
+      <a href="/en/analytics-and-comments/analytics/first-slug/">an article</a>
+      <a href="https://example.com/en/analytics-and-comments/analytics/?PAGEN_1=4">elsewhere</a>
+    """
+    listing = page(links)
+    assert listing.kind == PageKind("listing", "en", "analytics")
+    assert listing.further_pages() == [HERE + "?PAGEN_1=2", HERE + "?PAGEN_1=3"]
+    assert page(links, url="https://russiancouncil.ru/en/").further_pages() == []
+
+
+def test_links_that_are_no_url_are_counted_and_skipped() -> None:
+    body = f"""<a href="http://[object Object]">x</a> <a href="http://[::1/">y</a>
+       <a href="https://example.com/">elsewhere</a> <a>no href</a> <a href="">empty</a> <a href="{A1}">ok</a>"""
+    listing = page(body)
+    assert listing.entries == {A1: stable_id(key("ok"))}
+    assert listing.malformed_links == 2
+
+
+def test_language_observation_time_and_polls() -> None:
+    poll = """<p>1. Which way?</p><p>North</p><p>3 (75%)</p><p>South</p><p>1 (25%)</p>"""
+    listing = page(poll, observed_at=T0)
+    assert listing.lang == "en" and listing.observed_at == T0
+    [snapshot] = listing.polls
+    assert (snapshot.lang, snapshot.question, snapshot.source_url, snapshot.observed_at) == ("en", "Which way?", HERE, T0)
+    assert [(o.option, o.votes, o.percent) for o in snapshot.options] == [("North", 3, 75.0), ("South", 1, 25.0)]
+    assert listing.warnings == []
+
+
+def test_a_page_of_no_known_kind_is_russian_unless_told() -> None:
+    home = "https://russiancouncil.ru/"
+    assert page("", url=home).kind is None
+    assert page("", url=home).lang == "ru"
+    assert page("", url=home, lang="en").lang == "en"
+    assert page("", url="https://russiancouncil.ru/news/").lang == "ru"
+    before = dt.datetime.now(dt.UTC)
+    assert before <= page("", url=home).observed_at <= dt.datetime.now(dt.UTC)
+
+
+def test_listing_entries_is_the_pages_entries() -> None:
+    sel = Selector(text=f"<html><body>{ENTRIES}</body></html>")
+    assert listing_entries(sel, HERE) == page(ENTRIES).entries
