@@ -20,7 +20,11 @@ PAGE = (
     "<!DOCTYPE html><html lang='en'><head><title>Wolves and sheep | RIAC</title></head><body>"
     f"<h1>Wolves and sheep</h1><p>{PARAGRAPH}</p><p>{SECOND}</p></body></html>"
 )
-HEADERS = {"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"', "Last-Modified": "Mon, 02 Feb 2026 10:00:00 GMT"}
+HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "ETag": '"abc"',
+    "Last-Modified": "Mon, 02 Feb 2026 10:00:00 GMT",
+}
 
 
 @pytest.mark.parametrize(
@@ -85,7 +89,8 @@ def test_an_html_page_gives_its_article_with_the_http_validators() -> None:
 def test_the_declared_charset_decodes_the_page() -> None:
     page = PAGE.replace("Wolves and sheep", "Волки и овцы").replace("lang='en'", "lang='ru'")
     ru = "https://russiancouncil.ru/analytics-and-comments/analytics/slug/"
-    article = article_page(page.encode("windows-1251"), 200, {"Content-Type": "text/html; charset=windows-1251"}, ru, T0)
+    cp1251 = {"Content-Type": "text/html; charset=windows-1251"}
+    article = article_page(page.encode("windows-1251"), 200, cp1251, ru, T0)
     assert isinstance(article, Article) and article.title == "Волки и овцы"
 
 

@@ -129,7 +129,7 @@ def test_a_refused_row_of_another_item_is_an_error(tmp_path: Path) -> None:
 
 def test_page_done_marks_the_journal_and_goes_no_further(tmp_path: Path) -> None:
     journal = CrawlJournal(tmp_path / "job")
-    crawler, pipeline = _open(tmp_path, journal)
+    _, pipeline = _open(tmp_path, journal)
     assert pipeline.store.crawl_id == journal.crawl_id
     with pytest.raises(DropItem, match="page done"):
         pipeline.process_item(PageDone(EN))

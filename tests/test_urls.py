@@ -145,7 +145,9 @@ def test_a_path_without_a_leading_slash_gets_one() -> None:
 def test_query_keeps_only_pages_past_the_first_in_a_fixed_order() -> None:
     url = "https://russiancouncil.ru/en/news/?PAGEN_2=3&b=1&PAGEN_1=5&a=2"
     assert canonical_url(url) == "https://russiancouncil.ru/en/news/?PAGEN_1=5&PAGEN_2=3"
-    assert canonical_url("https://russiancouncil.ru/en/news/?PAGEN_1=1&PAGEN_2=1") == "https://russiancouncil.ru/en/news/"
+    assert (
+        canonical_url("https://russiancouncil.ru/en/news/?PAGEN_1=1&PAGEN_2=1") == "https://russiancouncil.ru/en/news/"
+    )
     assert canonical_url("https://russiancouncil.ru/en/news/?XPAGEN_1=2&PAGEN_1x=2") == (
         "https://russiancouncil.ru/en/news/"
     )
@@ -263,9 +265,9 @@ def test_stable_id_is_sha256_of_the_parts_joined_by_a_unit_separator() -> None:
 
     from riac_scraper.urls import stable_id
 
-    assert stable_id("a", "b") == hashlib.sha256("a\x1fb".encode()).hexdigest()[:16]
+    assert stable_id("a", "b") == hashlib.sha256(b"a\x1fb").hexdigest()[:16]
     assert stable_id("ab") != stable_id("a", "b")
-    assert stable_id("Ж") == hashlib.sha256("Ж".encode("utf-8")).hexdigest()[:16]
+    assert stable_id("Ж") == hashlib.sha256("Ж".encode()).hexdigest()[:16]
     assert len(stable_id()) == 16
 
 
