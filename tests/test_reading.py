@@ -91,3 +91,120 @@ def test_running_text_that_starts_like_a_label_is_not_cut() -> None:
     assert cut_texts(f"<p>{text}</p><p>Print Media</p>") == [text, "Print Media"]
     text = "The resolution passed with a narrow majority after a long debate in the chamber (12 votes)."
     assert cut_texts(f"<p>{text}</p>") == [text]
+
+
+# ------------------------------------------------ what each line carries
+def _read(html: str):
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(f"<html><body>{html}</body></html>")
+    return root, read_lines(root)
+
+
+def test_attributes_that_do_not_hide_an_element_leave_it_shown() -> None:
+    _, reading = _read(
+        '<p aria-hidden="false">one</p><p style="color: red">two</p><p aria-hidden=" TRUE ">x</p>'
+        '<p style="DISPLAY : none">y</p><p style="visibility:hidden">z</p><p hidden>w</p><p title="t">three</p>'
+    )
+    assert [line.text for line in reading.lines] == ["one", "two", "three"]
+
+
+def test_each_line_knows_its_block_and_element() -> None:
+    root, reading = _read('<div id="d">in div<p id="p">in p <b>bold</b></p>after p</div>tail of body')
+    by_text = {line.text: line for line in reading.lines}
+    assert by_text["in div"].tag == "div" and by_text["in div"].owner is root.get_element_by_id("d")
+    assert by_text["in p bold"].tag == "p" and by_text["in p bold"].owner is root.get_element_by_id("p")
+    assert by_text["after p"].tag == "div"
+    assert by_text["tail of body"].tag == "body"
+    assert all(line.image is None for line in reading.lines)
+
+
+def test_an_image_is_a_line_of_its_file_name() -> None:
+    root, reading = _read(
+        '<p id="p">before<img src="/upload/iblock/a%20b.jpg?x=1">after</p><img src=""><img alt="no src">'
+    )
+    assert [(line.text, line.image, line.tag) for line in reading.lines] == [
+        ("before", None, "p"),
+        ("a b.jpg", "a b.jpg", "p"),
+        ("after", None, "p"),
+    ]
+    assert reading.lines[1].owner is root.get_element_by_id("p") and reading.lines[1].links == ()
+
+
+def test_links_keep_their_text_span_and_lowercased_rel() -> None:
+    _, reading = _read(
+        '<p>See <a href=" /a/ " rel="NoFollow Author">the first</a> and <a href="/b/">second</a>.</p>'
+        '<p><a href="/c/">whole line</a></p><p><a href="/d/"></a>text <a>no href</a></p>'
+    )
+    assert reading.links == [
+        ("/a/", "the first", "nofollow author"),
+        ("/b/", "second", ""),
+        ("/c/", "whole line", ""),
+        ("/d/", "", ""),
+    ]
+    first, whole, last = reading.lines
+    assert first.text == "See the first and second."
+    assert first.links == ((4, 13, "/a/"), (18, 24, "/b/"))
+    assert first.href is None and whole.href == "/c/"
+    assert last.links == () and last.text == "text no href"
+
+
+def test_a_link_across_a_line_break_spans_its_last_line() -> None:
+    _, reading = _read('<p>x <a href="/a/">one<br>two</a> y</p>')
+    assert [line.text for line in reading.lines] == ["x one", "two y"]
+    assert reading.links == [("/a/", "two", "")]
+    assert reading.lines[1].links == ((0, 3, "/a/"),)
+
+
+def test_whitespace_between_inline_elements_is_one_space() -> None:
+    _, reading = _read("<p> <b>a</b>  <i>b</i><span> c</span><span>d </span>e\n</p><p>\n</p><p><b> </b>f</p>")
+    assert [line.text for line in reading.lines] == ["a b cd e", "f"]
+
+
+def test_split_cuts_inside_the_line_only() -> None:
+    from riac_scraper.pages.reading import Line, split
+
+    line = Line("ab cd ef", "p", ((3, 5, "/x/"),), None, "owner")
+    assert split(line, []) == [line]
+    assert [p.text for p in split(line, [0, 8, 99, -1])] == ["ab cd ef"]
+    assert [p.text for p in split(line, [1])] == ["a", "b cd ef"]
+    pieces = split(line, [5, 2, 2])
+    assert [p.text for p in pieces] == ["ab", "cd", "ef"]
+    assert pieces[1].links == ((0, 2, "/x/"),) and pieces[0].links == () and pieces[2].links == ()
+    assert all((p.tag, p.owner) == ("p", "owner") for p in pieces)
+
+
+def test_a_piece_keeps_the_part_of_a_span_inside_it() -> None:
+    from riac_scraper.pages.reading import Line
+
+    line = Line("one two three", "li", ((0, 7, "/a/"), (8, 13, "/b/")), "img.png", "el")
+    piece = line.piece(3, 13)
+    assert piece == Line("two three", "li", ((0, 3, "/a/"), (4, 9, "/b/")), "img.png", "el")
+    assert piece.owner == "el"
+    assert line.piece(3, 4) is None
+    assert line.piece(7, 8) is None
+    edge = line.piece(7, 13)
+    assert edge is not None and edge.text == "three" and edge.links == ((0, 5, "/b/"),)
+
+
+def test_link_share_counts_visible_characters() -> None:
+    from riac_scraper.pages.reading import Line
+
+    assert Line("ab cd", links=((0, 2, "/x/"),)).link_share == 0.5
+    assert Line("ab cd", links=((0, 5, "/x/"),)).link_share == 1.0
+    assert Line("ab cd").link_share == 0.0
+    assert Line(" ", links=((0, 1, "/x/"),)).link_share == 0.0
+    assert Line("ab", links=((0, 1, "/x/"), (1, 2, "/y/"))).href is None
+    assert Line("ab", links=((0, 1, "/x/"),)).href is None
+    assert Line("ab", links=((1, 2, "/x/"),)).href is None
+
+
+def test_within_finds_the_lines_inside_an_element() -> None:
+    from riac_scraper.pages.reading import within
+
+    root, reading = _read('<div id="a"><p>one</p><p>two</p></div><p>three</p>')
+    assert [line.text for line in within(reading.lines, root.get_element_by_id("a"))] == ["one", "two"]
+
+
+def test_nothing_to_read() -> None:
+    assert read_lines(None).lines == [] and read_lines(None).links == []

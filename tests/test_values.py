@@ -61,3 +61,104 @@ def test_parse_date_rejects_with_a_warning(text: str) -> None:
     warnings: list[str] = []
     assert parse_date(text, "published", warnings) is None
     assert len(warnings) == 1
+
+
+# ------------------------------------------------- exact values and warnings
+@pytest.mark.parametrize(
+    ("text", "value", "warning"),
+    [
+        (None, None, None),
+        ("0", 0, None),
+        ("1\u202f234\t", 1234, None),
+        ("999999999999", 999999999999, None),
+        ("1000000000000", None, "votes: not a whole number: '1000000000000'"),
+        ("4.5", None, "votes: not a whole number: '4.5'"),
+        ("", None, "votes: not a whole number: ''"),
+        ("١٢", None, "votes: not a whole number: '١٢'"),  # digits of another script
+    ],
+)
+def test_parse_int_values_and_warnings(text: str | None, value: int | None, warning: str | None) -> None:
+    warnings: list[str] = []
+    assert parse_int(text, "votes", warnings) == value
+    assert warnings == ([warning] if warning else [])
+
+
+def test_parse_int_maximum_is_inclusive() -> None:
+    warnings: list[str] = []
+    assert parse_int("100", "votes", warnings, maximum=100) == 100
+    assert parse_int("101", "votes", warnings, maximum=100) is None
+    assert warnings == ["votes: 101 is above 100"]
+    assert parse_int("2147483648", "votes", [], maximum=None) == 2**31
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "warning"),
+    [
+        (None, None, None),
+        ("4,5", 4.5, None),
+        (" 4 .\u00a025 ", 4.25, None),
+        ("0.123456", 0.123456, None),
+        ("0.1234567", None, "rating: not a number: '0.1234567'"),
+        ("1.", None, "rating: not a number: '1.'"),
+        (".5", None, "rating: not a number: '.5'"),
+        ("-1", None, "rating: not a number: '-1'"),
+        ("1000000000000", None, "rating: not a number: '1000000000000'"),
+        ("5.0", 5.0, None),
+        ("5.01", None, "rating: 5.01 is outside 0.0..5.0"),
+    ],
+)
+def test_parse_float_values_and_warnings(text: str | None, value: float | None, warning: str | None) -> None:
+    warnings: list[str] = []
+    assert parse_float(text, "rating", warnings, maximum=5.0) == value
+    assert warnings == ([warning] if warning else [])
+
+
+def test_parse_float_minimum_and_no_maximum() -> None:
+    warnings: list[str] = []
+    assert parse_float("1", "rating", warnings, minimum=1.0) == 1.0
+    assert parse_float("0.5", "rating", warnings, minimum=1.0) is None
+    assert parse_float("123456789", "rating", warnings) == 123456789.0
+    assert warnings == ["rating: 0.5 is outside 1.0..None"]
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("2018-02-30", "published: no such date: '2018-02-30'"),
+        ("  31.04.2019  ", "published: no such date: '31.04.2019'"),
+        ("someday", "published: not a date: 'someday'"),
+        ("18 Smarch 2018", "published: not a date: '18 Smarch 2018'"),
+        ("Smarch 18, 2018", "published: not a date: 'Smarch 18, 2018'"),
+        ("x" * 80, f"published: not a date: {'x' * 60!r}"),
+    ],
+)
+def test_parse_date_warnings_name_the_text(text: str, warning: str) -> None:
+    warnings: list[str] = []
+    assert parse_date(text, "published", warnings) is None
+    assert warnings == [warning]
+
+
+@pytest.mark.parametrize("text", [None, "", "   "])
+def test_no_date_text_is_no_date_and_no_warning(text: str | None) -> None:
+    warnings: list[str] = []
+    assert parse_date(text, "published", warnings) is None
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("  2018-7-8", dt.date(2018, 7, 8)),
+        ("2018-07-18 10:00", dt.date(2018, 7, 18)),
+        ("8/7/2018", dt.date(2018, 7, 8)),
+        ("8 ЯНВАРЯ 2018", dt.date(2018, 1, 8)),
+        ("8 Dec, 2018", dt.date(2018, 12, 8)),
+        ("Dec. 8 2018", dt.date(2018, 12, 8)),
+        ("Январь 8, 2018", dt.date(2018, 1, 8)),
+        ("1 september 2020, 10:00", dt.date(2020, 9, 1)),
+    ],
+)
+def test_parse_date_forms(text: str, date: dt.date) -> None:
+    warnings: list[str] = []
+    assert parse_date(text, "published", warnings) == date
+    assert warnings == []

@@ -1,0 +1,97 @@
+"""``parse_polls`` on lines as a reader sees them: every stored value of a
+poll compared with what the lines say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from riac_scraper.pages.cues import key
+from riac_scraper.pages.polls import MAX_RESULT_WORDS, parse_polls
+from riac_scraper.pages.reading import Line
+from riac_scraper.urls import stable_id
+
+T0 = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+SOURCE = "https://russiancouncil.ru/en/"
+
+
+def polls(*texts: str, lang: str = "en") -> tuple[list, list[str]]:
+    warnings: list[str] = []
+    found = parse_polls([Line(t) for t in texts], lang, SOURCE, T0, warnings)
+    return found, warnings
+
+
+def rows(poll) -> list[tuple]:
+    return [(o.option, o.votes, o.percent) for o in poll.options]
+
+
+def test_a_numbered_poll_gives_every_value() -> None:
+    [poll], warnings = polls("1. Will it rain? ", "Yes", "12 (60%)", "No", "8 (40%)", "Some text after the poll")
+    assert poll.poll_id == stable_id("en", key("Will it rain?"))
+    assert (poll.lang, poll.question, poll.observed_at, poll.source_url) == ("en", "Will it rain?", T0, SOURCE)
+    assert rows(poll) == [("Yes", 12, 60.0), ("No", 8, 40.0)]
+    assert warnings == []
+
+
+def test_label_and_result_on_one_line_and_an_unnumbered_question() -> None:
+    [poll], _ = polls("Which one?", "Left 3 (37,5%)", "Right  5 ( 62.5 % )")
+    assert poll.question == "Which one?"
+    assert rows(poll) == [("Left", 3, 37.5), ("Right", 5, 62.5)]
+
+
+def test_a_result_without_a_label_has_no_option_text() -> None:
+    [poll], _ = polls("2) Why?", "4 (100%)")
+    assert poll.question == "Why?" and rows(poll) == [(None, 4, 100.0)]
+
+
+def test_two_polls_one_after_the_other_and_the_language_in_the_id() -> None:
+    found, _ = polls("1. First?", "A", "1 (100%)", "2. Second?", "B", "2 (50%)", "C", "2 (50%)", lang="ru")
+    assert [p.question for p in found] == ["First?", "Second?"]
+    assert [rows(p) for p in found] == [[("A", 1, 100.0)], [("B", 2, 50.0), ("C", 2, 50.0)]]
+    assert [p.poll_id for p in found] == [stable_id("ru", key("First?")), stable_id("ru", key("Second?"))]
+    assert {p.lang for p in found} == {"ru"}
+
+
+def test_results_without_a_question_are_no_poll() -> None:
+    assert polls("Yes", "12 (60%)", "No", "8 (40%)")[0] == []
+
+
+def test_a_question_without_results_is_no_poll() -> None:
+    assert polls("1. Will it rain?", "Nobody knows.")[0] == []
+    assert polls("Will it rain?")[0] == []
+
+
+def test_two_plain_lines_after_a_question_end_it() -> None:
+    assert polls("Is this a question?", "A line of running text.", "Another line.", "3 (100%)")[0] == []
+
+
+def test_a_widget_label_ends_a_poll() -> None:
+    found, _ = polls("1. Asked?", "Yes", "1 (100%)", "Share this article", "2 (100%)")
+    assert [rows(p) for p in found] == [[("Yes", 1, 100.0)]]
+
+
+def test_a_long_line_ending_in_a_percentage_is_text_not_a_result() -> None:
+    long_line = " ".join(["word"] * MAX_RESULT_WORDS) + " 7 (10%)"
+    at_limit = " ".join(["word"] * (MAX_RESULT_WORDS - 2)) + " 7 (10%)"
+    assert polls("1. Asked?", long_line)[0] == []
+    [poll], _ = polls("1. Asked?", at_limit)
+    assert rows(poll) == [(" ".join(["word"] * (MAX_RESULT_WORDS - 2)), 7, 10.0)]
+
+
+def test_a_percentage_not_at_the_end_is_no_result() -> None:
+    assert polls("1. Asked?", "Yes 3 (50%) more")[0] == []
+    assert polls("1. Asked?", "Yes 3 (50) ")[0] == []
+
+
+def test_values_out_of_range_are_null_with_warnings() -> None:
+    [poll], warnings = polls("1. Asked?", "Yes", "3000000000 (50%)", "No", "x (150%)")
+    assert rows(poll) == [("Yes", None, 50.0), ("No", None, None)]
+    assert warnings == [
+        "poll votes: 3000000000 is above 2147483647",
+        "poll votes: not a whole number: 'x'",
+        "poll percent: 150.0 is outside 0.0..100.0",
+    ]
+
+
+def test_a_pending_label_is_used_once() -> None:
+    [poll], _ = polls("1. Asked?", "Yes", "1 (50%)", "1 (50%)")
+    assert rows(poll) == [("Yes", 1, 50.0), (None, 1, 50.0)]
