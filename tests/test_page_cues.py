@@ -230,3 +230,205 @@ def test_site_selectors_answer_first_when_the_live_markup_is_known(monkeypatch: 
     ]
     assert page.answered["body"] == page.answered["authors"] == "selectors"
     assert page.to_item().fallback_fields == []
+
+
+# ------------------------------------------------------- the rules one by one
+def _pieces(text: str, links: tuple = ()) -> list[str]:
+    from riac_scraper.pages.cues import cut_points
+    from riac_scraper.pages.reading import Line, split
+
+    line = Line(text, "div", links)
+    return [p.text for p in split(line, cut_points(line))]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Print Read in English", ["Print", "Read in English"]),
+        ("Print | Read in English", ["Print", "|", "Read in English"]),
+        ("Printing press history", ["Printing press history"]),
+        ("Rate this article (votes: 4, rating: 4.75)", ["Rate this article", "(votes: 4, rating: 4.75)"]),
+        ("(votes: 4, rating: 4.75) (4 votes)", ["(votes: 4, rating: 4.75)", "(4 votes)"]),
+        ("Rating (no votes)", ["Rating", "(no votes)"]),
+        ("A long sentence that mentions (4 votes) in passing and goes on and on", None),
+        ("Short (4 votes)", ["Short", "(4 votes)"]),
+        ("Region: Russia Type: News", ["Region: Russia", "Type: News"]),
+        ("Yes 33 (31%) No 30 (28%)", ["Yes 33 (31%)", "No 30 (28%)"]),
+        ("Only one 33 (31%)", ["Only one 33 (31%)"]),
+        ("Poll results 1. Is it so?", ["Poll results", "1. Is it so?"]),
+        ("Poll results Is it so?", ["Poll results", "Is it so?"]),
+        ("Poll results and more words", ["Poll results and more words"]),
+        ("Share this article 27", ["Share this article", "27"]),
+        ("Share this article →", ["Share this article", "→"]),
+        ("Share this article Read in English", ["Share this article", "Read in English"]),
+        ("plain line with no label", ["plain line with no label"]),
+    ],
+)
+def test_a_line_is_cut_where_a_reader_tells_things_apart(text: str, pieces: list[str] | None) -> None:
+    assert _pieces(text) == (pieces or [text])
+
+
+def test_a_label_followed_by_its_buttons_is_cut_before_them() -> None:
+    text = "Share this article VK 27 Telegram"
+    links = ((19, 21, "https://vk.com/share"), (25, 33, "https://t.me/share"))
+    assert _pieces(text, links) == ["Share this article", "VK 27 Telegram"]
+    # a label's word running on into a link is still the label
+    glued = "PrintVK"
+    assert _pieces(glued, ((5, 7, "https://vk.com/"),)) == ["Print", "VK"]
+
+
+def test_very_long_lines_are_not_cut() -> None:
+    from riac_scraper.pages.cues import cut_points
+    from riac_scraper.pages.reading import Line
+
+    long = "Print " + "|" * 1995
+    assert len(long) == 2001 and cut_points(Line(long)) == []
+    assert cut_points(Line("Print " + "|" * 1994)) == [0, 5]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Print", "print"),
+        (" | Print · ", "print"),
+        ("\u00a0Print\u00a0", "print"),
+        ("PRINT", "print"),
+        ("Print Read in English", "print"),
+        ("Read in English Print", "translation"),
+        ("For business For researchers", "footer"),
+        ("In", "login"),
+        ("Info", None),
+        ("(votes: 4, rating: 4.75)", "rating"),
+        ("(no votes)", "rating"),
+        ("(4 votes)", "votes"),
+        ("Rating (votes: 4, rating: 4.75) here", "rating"),
+        ("a b c d (votes: 4, rating: 4.75)", None),
+        ("Region: Russia", "label"),
+        ("Type : News", "label"),
+        ("", None),
+        ("Print this", None),
+    ],
+)
+def test_widget_kind(text: str, kind: str | None) -> None:
+    from riac_scraper.pages.cues import widget_kind
+
+    assert widget_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("href", "on_site"),
+    [
+        ("/en/news/", True),
+        ("news/x/", True),
+        ("https://russiancouncil.ru/en/", True),
+        ("HTTPS://WWW.RUSSIANCOUNCIL.RU./en/", True),
+        ("//russiancouncil.ru/x", True),
+        ("https://vk.com/share.php", False),
+        ("//t.me/share", False),
+        ("https://russiancouncil.ru.evil.com/", False),
+        ("#top", False),
+        ("JavaScript:void(0)", False),
+        ("MailTo:a@b.c", False),
+        ("tel:+7", False),
+        ("  ", False),
+    ],
+)
+def test_page_link(href: str, on_site: bool) -> None:
+    from riac_scraper.pages.cues import _page_link
+
+    assert _page_link(href) is on_site
+
+
+@pytest.mark.parametrize(
+    ("text", "date_line"),
+    [
+        ("12 March 2026", True),
+        ("12.03.2026 10:00 a b", True),
+        ("12.03.2026 10:00 a b c", False),
+        ("12 March 2026 was the day it rained", False),
+        ("2026-03-12T10:00:00+03:00 and some more words", False),
+        ("2026-03-12" + " " * 30 + "x", False),
+        ("12 Smarch 2026", False),
+    ],
+)
+def test_is_date_line(text: str, date_line: bool) -> None:
+    from riac_scraper.pages.cues import is_date_line
+
+    assert is_date_line(text) is date_line
+
+
+def test_is_date_line_limits() -> None:
+    from riac_scraper.pages.cues import is_date_line
+
+    assert is_date_line("12 March 2026 —") is True  # four words
+    assert is_date_line("12 March 2026 — x") is False  # five
+    assert is_date_line("2026-03-12T" + "0" * 28) is True  # 39 characters
+    assert is_date_line("2026-03-12T" + "0" * 29) is False  # 40
+
+
+def test_is_image_and_link_rows() -> None:
+    from riac_scraper.pages.cues import is_image, is_link_row, is_teaser_title
+    from riac_scraper.pages.reading import Line
+
+    assert is_image(Line("photo.JPG")) and is_image(Line("x", image="x"))
+    assert not is_image(Line("photo.jpg is here")) and not is_image(Line("text"))
+    row = Line("aaa bb", links=((0, 3, "/a/"), (4, 6, "/b/")))
+    assert is_link_row(row) and is_teaser_title(row)
+    assert is_link_row(Line("aaa bb", links=((0, 3, "/a/"),)))  # 3 of 5 characters: 0.6 is the least
+    assert not is_link_row(Line("aaa bbb", links=((0, 3, "/a/"),)))
+    long_title = " ".join(["w"] * 15)
+    assert not is_teaser_title(Line(long_title, links=((0, len(long_title), "/a/"),)))
+    title = " ".join(["w"] * 14)
+    assert is_teaser_title(Line(title, links=((0, len(title), "/a/"),)))
+
+
+@pytest.mark.parametrize(
+    ("text", "links", "debris"),
+    [
+        ("27", (), True),
+        ("1 234", (), True),
+        ("→ ✉", (), True),
+        ("VK Telegram", ((0, 2, "https://vk.com/"), (3, 11, "https://t.me/")), True),
+        ("VK 27", ((0, 2, "/en/page/"),), True),
+        ("News Analytics", ((0, 4, "/en/news/"), (5, 14, "/en/analytics/")), False),
+        ("Partner site", ((0, 12, "https://example.com/"),), True),
+        ("A sentence with a link", ((18, 22, "https://example.com/"),), False),
+        ("Plain words", (), False),
+    ],
+)
+def test_is_widget_debris(text: str, links: tuple, debris: bool) -> None:
+    from riac_scraper.pages.cues import is_widget_debris
+    from riac_scraper.pages.reading import Line
+
+    assert is_widget_debris(Line(text, links=links)) is debris
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ivan Ivanov", True),
+        ("Ivan", False),
+        ("Ivan de la Rosa", True),
+        ("A B C D E F", False),
+        ("Ivan Ivanov, PhD", False),
+        ("ivan ivanov", False),
+        ("Ivan O'Neil-Smith", True),
+        ("Ivan Ivanov 2", False),
+        ("Иван Иванов", True),
+        ("J. R. Tolkien", True),
+        ("X" * 30 + " " + "Y" * 30, False),
+    ],
+)
+def test_looks_like_name(text: str, name: bool) -> None:
+    from riac_scraper.pages.cues import looks_like_name
+
+    assert looks_like_name(text) is name
+
+
+def test_is_tag_link() -> None:
+    from riac_scraper.pages.cues import is_tag_link
+
+    assert is_tag_link("/en/search/?tags=Russia")
+    assert is_tag_link("/search/index.php?TAGS=X")
+    assert not is_tag_link("/en/tags/?x=1")
+    assert not is_tag_link("/en/news/?tags=x")
