@@ -25,8 +25,7 @@ def site_host(host: str) -> bool:
 
 
 def _clean_path(path: str) -> str:
-    path = re.sub(r"/{2,}", "/", path or "/")
-    path = posixpath.normpath(path) if path not in ("", "/") else "/"
+    path = posixpath.normpath(re.sub(r"/{2,}", "/", path or "/"))
     if not path.startswith("/"):
         path = "/" + path
     last = path.rsplit("/", 1)[-1]
@@ -84,7 +83,7 @@ classify = functools.lru_cache(maxsize=65536)(_classify)
 
 def url_lang(canonical: str) -> str:
     path = urlsplit(canonical).path
-    return "en" if path == "/en/" or path.startswith("/en/") else "ru"
+    return "en" if path.startswith("/en/") else "ru"
 
 
 def fetch_url(canonical: str, base_url: str | None) -> str:

@@ -37,6 +37,7 @@ HEADERS = {
         (b"<html>", "application/json", False),
         (b"<html>", "text/plain", False),
         (b"%PDF-1.7 ...", "text/html", False),
+        (b"\n %PDF-1.4", "text/html", False),
         (b"  \n%PDF-1.4", None, False),
         (b"<!DOCTYPE html><html>", None, True),
         (b"\n  <!doctype HTML>", None, True),
@@ -86,6 +87,18 @@ def test_an_html_page_gives_its_article_with_the_http_validators() -> None:
     assert isinstance(plain, Article) and (plain.etag, plain.last_modified) == (None, None)
 
 
+def test_the_declared_type_wins_over_the_bytes() -> None:
+    json = article_page(PAGE.encode(), 200, {"Content-Type": "application/json"}, URL, T0)
+    assert json == CrawlFailure(URL, "extract", "not an HTML page (Content-Type: application/json)", T0)
+
+
+def test_a_charset_only_the_header_names_decodes_the_page() -> None:
+    page = PAGE.replace("Wolves and sheep", "Волки и овцы").replace("lang='en'", "lang='ru'")
+    ru = "https://russiancouncil.ru/analytics-and-comments/analytics/slug/"
+    article = article_page(page.encode("koi8-r"), 200, {"Content-Type": "text/html; charset=koi8-r"}, ru, T0)
+    assert isinstance(article, Article) and article.title == "Волки и овцы"
+
+
 def test_the_declared_charset_decodes_the_page() -> None:
     page = PAGE.replace("Wolves and sheep", "Волки и овцы").replace("lang='en'", "lang='ru'")
     ru = "https://russiancouncil.ru/analytics-and-comments/analytics/slug/"
@@ -104,4 +117,4 @@ def test_a_page_the_extractor_breaks_on_is_a_failure_not_a_crash(
     with caplog.at_level(logging.ERROR, logger="riac_scraper.pages.fetched"):
         result = article_page(PAGE.encode(), 200, HEADERS, URL, T0)
     assert result == CrawlFailure(URL, "extract", "ValueError: no such line", T0)
-    assert f"extraction failed for {URL}" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [f"extraction failed for {URL}"]

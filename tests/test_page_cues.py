@@ -309,7 +309,7 @@ def test_very_long_lines_are_not_cut() -> None:
         ("Print this", None),
     ],
 )
-def test_widget_kind(text: str, kind: str | None) -> None:
+def test_widget_kind_of_each_label_and_pattern(text: str, kind: str | None) -> None:
     from riac_scraper.pages.cues import widget_kind
 
     assert widget_kind(text) == kind
@@ -419,7 +419,7 @@ def test_is_widget_debris(text: str, links: tuple, debris: bool) -> None:
         ("X" * 30 + " " + "Y" * 30, False),
     ],
 )
-def test_looks_like_name(text: str, name: bool) -> None:
+def test_looks_like_name_cases(text: str, name: bool) -> None:
     from riac_scraper.pages.cues import looks_like_name
 
     assert looks_like_name(text) is name

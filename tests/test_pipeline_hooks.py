@@ -58,7 +58,7 @@ def _open(tmp_path: Path, journal: CrawlJournal | None = None):
 
 # ------------------------------------------------------------------ Parquet
 def test_the_parquet_pipeline_is_off_unless_the_crawl_writes_datasets(tmp_path: Path) -> None:
-    with pytest.raises(NotConfigured, match="not a crawl that writes datasets"):
+    with pytest.raises(NotConfigured, match=r"^not a crawl that writes datasets \(scrapy parse, shell, check\)$"):
         ParquetPipeline.from_crawler(_crawler(tmp_path, write=False))
     assert not (tmp_path / "out").exists()
 
@@ -90,6 +90,9 @@ def test_a_crawl_stages_every_kind_of_item_and_commits_them(tmp_path: Path) -> N
     assert crawler.stats.get_value("riac/commit_error") is None
     articles = pd.read_parquet(out / "articles")
     assert articles["url"].tolist() == [EN] and articles["title"].tolist() == ["A title"]
+    crawl_id = pipeline.store.crawl_id
+    for name in ("articles", "failures", "polls"):
+        assert set(pd.read_parquet(out / name)["crawl_id"]) == {crawl_id}, name
     assert articles["last_seen"].iloc[0] == pd.Timestamp(T0 + dt.timedelta(days=1))
     assert pd.read_parquet(out / "failures")["reason"].tolist() == ["HTTP 500"]
     assert pd.read_parquet(out / "polls")["votes"].tolist() == [3]
@@ -101,6 +104,7 @@ def test_a_crawl_stages_every_kind_of_item_and_commits_them(tmp_path: Path) -> N
 
 
 def test_a_row_arrow_refuses_becomes_a_store_failure(tmp_path: Path) -> None:
+    before = pd.Timestamp.now(tz="UTC")
     crawler, pipeline = _open(tmp_path)
     article = _article(rating_votes=2**40)  # no int32 column holds it
     assert pipeline.process_item(article) is article
@@ -116,6 +120,8 @@ def test_a_row_arrow_refuses_becomes_a_store_failure(tmp_path: Path) -> None:
     assert reasons[0].startswith("row refused by the articles schema: ")
     assert reasons[1].startswith("row refused by the polls schema: ")
     assert all(len(r) <= 300 for r in reasons)
+    assert set(failures["crawl_id"]) == {pipeline.store.crawl_id}
+    assert all(before <= at <= pd.Timestamp.now(tz="UTC") for at in failures["at"])
     assert pd.read_parquet(tmp_path / "out" / "articles").empty
 
 
@@ -127,12 +133,37 @@ def test_a_refused_row_of_another_item_is_an_error(tmp_path: Path) -> None:
     pipeline.engine_stopped()
 
 
+def test_a_long_refusal_is_cut_to_300_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.parquet
+
+    def refuse(*args: object) -> dict:
+        raise ValueError("x" * 400)
+
+    monkeypatch.setattr(pipelines.parquet, "article_row", refuse)
+    crawler, pipeline = _open(tmp_path)
+    pipeline.process_item(_article())
+    pipeline.spider_closed(crawler.spider, "finished")
+    pipeline.engine_stopped()
+    [reason] = pd.read_parquet(tmp_path / "out" / "failures")["reason"]
+    assert reason == ("row refused by the articles schema: " + "x" * 400)[:300]
+
+
+def test_a_spider_without_a_journal_attribute_has_none(tmp_path: Path) -> None:
+    crawler = _crawler(tmp_path)
+    crawler.spider = SimpleNamespace(logger=logging.getLogger("test-spider"))
+    pipeline = ParquetPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.journal is None
+    pipeline.engine_stopped()
+
+
 def test_page_done_marks_the_journal_and_goes_no_further(tmp_path: Path) -> None:
     journal = CrawlJournal(tmp_path / "job")
     _, pipeline = _open(tmp_path, journal)
     assert pipeline.store.crawl_id == journal.crawl_id
-    with pytest.raises(DropItem, match="page done"):
+    with pytest.raises(DropItem, match=r"^page done$") as dropped:
         pipeline.process_item(PageDone(EN))
+    assert dropped.value.log_level == "DEBUG"
     assert journal.done == {EN}
     pipeline.engine_stopped()
     assert journal._file.closed
@@ -148,7 +179,9 @@ def test_an_unfinished_resumable_crawl_keeps_its_staging(tmp_path: Path, caplog:
     pipeline.process_item(_article())
     with caplog.at_level(logging.INFO, logger="test-spider"):
         pipeline.spider_closed(crawler.spider, "shutdown")
-    assert "crawl not finished (shutdown): staging kept for the resumed run" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        "crawl not finished (shutdown): staging kept for the resumed run"
+    ]
     assert not pipeline.committed
     assert crawler.stats.get_value("riac/tally").articles == 1
     assert crawler.stats.get_value("riac/written/articles") is None
@@ -177,7 +210,8 @@ def test_a_failed_commit_keeps_the_staging_and_names_why(tmp_path: Path, caplog:
     error = crawler.stats.get_value("riac/commit_error")
     assert error.startswith(("EEXIST", "ENOTDIR", "FileExistsError", "NotADirectoryError"))
     assert f"(staged rows kept in {pipeline.store.staging})" in error
-    assert "the datasets could not be written: " in caplog.text
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert logged == "the datasets could not be written: " + error.split(" (staged rows kept in ")[0]
     assert not pipeline.committed
     assert crawler.stats.get_value("riac/written/articles") is None
     pipeline.engine_stopped()
@@ -203,8 +237,9 @@ def test_dedupe_passes_other_items_and_keeps_urls_apart(tmp_path: Path) -> None:
     first, second = _article(EN), _article(RU)
     assert pipeline.process_item(first) is first
     assert pipeline.process_item(second) is second
-    with pytest.raises(DropItem, match=f"article already stored in this crawl: {RU}"):
+    with pytest.raises(DropItem, match=f"^article already stored in this crawl: {RU}$") as dropped:
         pipeline.process_item(_article(RU))
+    assert dropped.value.log_level == "DEBUG"
     assert crawler.stats.get_value("riac/duplicates/article") == 1
 
 

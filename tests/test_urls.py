@@ -277,3 +277,7 @@ def test_classify_names_the_page_kind_language_and_section() -> None:
     assert classify("https://russiancouncil.ru/en/news/?PAGEN_1=2") == PageKind("listing", "en", "news")
     assert classify("https://russiancouncil.ru/en/news/some-slug/") == PageKind("article", "en", "news")
     assert classify("https://russiancouncil.ru/blogs/someone/") == PageKind("listing", "ru", "blogs")
+
+
+def test_a_dot_in_an_earlier_segment_does_not_make_a_file() -> None:
+    assert canonical_url("https://russiancouncil.ru/upload/v1.2/file") == "https://russiancouncil.ru/upload/v1.2/file/"
