@@ -99,6 +99,16 @@ def mirror() -> Iterator[Mirror]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def clean_crawl(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clean crawl of the mirror, shared by every test that only reads it:
+    its output folder (datasets, archive, report).  Do not write into it."""
+    output = tmp_path_factory.mktemp("clean-crawl")
+    result = run_crawl(mirror.base_url, output)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output
+
+
 def warcio_check(paths: list[Path]) -> subprocess.CompletedProcess[str]:
     """``warcio check`` (warcio's own command) on WARC files."""
     warcio = Path(sys.executable).with_name("warcio")

@@ -8,8 +8,10 @@ extraction package (``riac_scraper/pages/``), ``values.py``, ``urls.py`` and
 ``pipelines/``, and runs the fast in-process tests against every mutant.
 The section records the command, the date, the commit, a hash of the
 measured source files (tests/test_quality_record.py fails when they have
-changed since), the score per module (killed / all mutants; a mutant that no
-selected test runs counts as not killed) and the surviving mutants.
+changed since), the score per module (detected / all mutants, equivalent
+mutants left out; a mutant that no selected test runs is not detected), the
+equivalent mutants with the reason each is equivalent, and the mutants not
+detected.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import re
 import subprocess
 import sys
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -27,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUALITY = ROOT / "QUALITY.md"
 MEASURED = ("riac_scraper/pages", "riac_scraper/values.py", "riac_scraper/urls.py", "pipelines")
 BEGIN, END = "<!-- mutation: begin -->", "<!-- mutation: end -->"
+EQUIVALENT = ROOT / "tests" / "mutation_equivalent.toml"
+DETECTED = ("killed", "timeout")
 
 
 def measured_files() -> list[Path]:
@@ -38,9 +43,9 @@ def measured_files() -> list[Path]:
 
 
 def source_hash() -> str:
-    """SHA-256 over the measured files' paths and contents."""
+    """SHA-256 over the measured files' paths and contents, and the list of equivalent mutants."""
     digest = hashlib.sha256()
-    for path in measured_files():
+    for path in [*measured_files(), EQUIVALENT]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -69,19 +74,50 @@ def module_of(mutant: str) -> str:
     return re.split(r"\.x[_ǁ]", mutant, maxsplit=1)[0]
 
 
-def section(found: dict[str, str]) -> str:
+def mutated_line(name: str) -> str | None:
+    """The changed line of a mutant, as ``mutmut show`` prints it (without the "+")."""
+    try:
+        diff = _mutmut("show", name)
+    except subprocess.CalledProcessError:
+        return None
+    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    return added[0] if added else None
+
+
+def equivalents() -> dict[str, tuple[str, str]]:
+    """Mutants examined and found equivalent (tests/mutation_equivalent.toml):
+    name -> (the mutated line, why no input tells it from the code)."""
+    data = tomllib.loads(EQUIVALENT.read_text("utf-8")) if EQUIVALENT.exists() else {}
+    return {name: (entry["line"], entry["why"]) for name, entry in data.get("mutant", {}).items()}
+
+
+def section(found: dict[str, str], examined: dict[str, tuple[str, str]]) -> str:
+    """The QUALITY.md section.  A mutant counts as detected when a test fails
+    on it (killed) or it makes the tests run past their time (timeout, an
+    endless loop).  An equivalent mutant counts only when it is still the
+    mutant that was examined: its mutated line must be the recorded one."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    equivalent: dict[str, str] = {}
+    stale: list[str] = []
+    for name, (line, why) in sorted(examined.items()):
+        if found.get(name) in DETECTED or name not in found:
+            stale.append(name)  # detected now, or gone: the entry is out of date
+        elif mutated_line(name) == line:
+            equivalent[name] = why
+        else:
+            stale.append(name)
     per_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in found.items():
-        per_module[module_of(name)][status] += 1
+        per_module[module_of(name)]["equivalent" if name in equivalent else status] += 1
     rows = []
-    killed_all = total_all = 0
+    detected_all = total_all = 0
     for module, counts in sorted(per_module.items()):
-        total, killed = sum(counts.values()), counts["killed"]
-        killed_all, total_all = killed_all + killed, total_all + total
-        others = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()) if status != "killed")
-        rows.append(f"| `{module}` | {killed} / {total} | {killed / total:.1%} | {others or '-'} |")
-    left = sorted(name for name, status in found.items() if status != "killed")
+        total = sum(counts.values()) - counts["equivalent"]
+        detected = sum(counts[s] for s in DETECTED)
+        detected_all, total_all = detected_all + detected, total_all + total
+        others = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()) if status not in DETECTED)
+        rows.append(f"| `{module}` | {detected} / {total} | {detected / max(total, 1):.1%} | {others or '-'} |")
+    left = sorted(name for name, status in found.items() if status not in DETECTED and name not in equivalent)
     lines = [
         BEGIN,
         "## Mutation score",
@@ -89,16 +125,31 @@ def section(found: dict[str, str]) -> str:
         f"Measured with `make mutation` (mutmut 3, `python -m tests.mutation_report`) on {dt.date.today()}, at",
         f"commit `{commit.strip()}`; source hash: `{source_hash()}`.",
         "",
-        "| module | killed / mutants | score | not killed |",
+        "Score: detected / mutants, equivalent mutants left out. Detected means a test failed on the",
+        'mutant ("killed") or the tests ran past their time limit on it ("timeout": an endless loop).',
+        '"no tests" are mutants in code that none of the selected in-process tests runs: not detected.',
+        "",
+        "| module | detected / mutants | score | not detected |",
         "| --- | --- | --- | --- |",
         *rows,
-        f"| all | {killed_all} / {total_all} | {killed_all / max(total_all, 1):.1%} | |",
+        f"| all | {detected_all} / {total_all} | {detected_all / max(total_all, 1):.1%} | |",
         "",
-        '"no tests" are mutants in code that none of the selected in-process tests runs (for example the',
-        "Scrapy pipelines' hooks, which only crawls in subprocesses call): they count as not killed. No",
-        "mutant has been examined and set aside as equivalent yet.",
+        f"### Equivalent mutants ({len(equivalent)})",
         "",
-        f"Mutants not killed ({len(left)}); `mutmut show NAME` prints each one's change:",
+        "Examined by hand and recorded in `tests/mutation_equivalent.toml` with the mutated line; no input",
+        "can tell them from the code.",
+        "",
+        *(f"- `{name}`: {why}" for name, why in equivalent.items()),
+        *(
+            ["", f"Out of date in `tests/mutation_equivalent.toml` (the code changed; examine again): {len(stale)}"]
+            if stale
+            else []
+        ),
+        *(f"- `{name}`" for name in stale),
+        "",
+        f"### Mutants not detected ({len(left)})",
+        "",
+        "`mutmut show NAME` prints each one's change.",
         "",
         *(f"- `{name}`: {found[name]}" for name in left),
         END,
@@ -121,7 +172,7 @@ def main() -> int:
     args = parser.parse_args()
     if not args.write:
         subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "2"], cwd=ROOT)
-    write(section(statuses()))
+    write(section(statuses(), equivalents()))
     print(f"wrote the mutation score to {QUALITY}")
     return 0
 

@@ -39,11 +39,9 @@ def assert_same_datasets(crawled: Path, reextracted: Path) -> None:
         pd.testing.assert_frame_equal(dataset(reextracted, name), dataset(crawled, name))
 
 
-@pytest.fixture(scope="module")
-def crawled(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("crawl")
-    assert run_crawl(mirror.base_url, output).returncode == 0
-    return output
+@pytest.fixture
+def crawled(clean_crawl: Path) -> Path:
+    return clean_crawl
 
 
 def test_a_crawl_archives_every_exchange_in_valid_warc_files(crawled: Path) -> None:

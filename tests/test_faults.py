@@ -3,6 +3,8 @@ crawl, less exactly the pages that were made unreachable, each recorded."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -29,10 +31,8 @@ TOLERANT = [
 
 
 @pytest.fixture(scope="module")
-def clean(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    output = tmp_path_factory.mktemp("clean")
-    assert run_crawl(mirror.base_url, output).returncode == 0
-    return pd.read_parquet(output / "articles").set_index("article_id").sort_index()
+def clean(clean_crawl: Path) -> pd.DataFrame:
+    return pd.read_parquet(clean_crawl / "articles").set_index("article_id").sort_index()
 
 
 @pytest.fixture(scope="module", params=SEEDS)

@@ -262,6 +262,19 @@ def _pieces(text: str, links: tuple = ()) -> list[str]:
         ("Share this article →", ["Share this article", "→"]),
         ("Share this article Read in English", ["Share this article", "Read in English"]),
         ("plain line with no label", ["plain line with no label"]),
+        ("Rate this article (4 votes) and more words", ["Rate this article", "(4 votes)", "and more words"]),
+        ("Rate this article (4 votes) extra words", ["Rate this article", "(4 votes)", "extra words"]),
+        ("Printing (votes: 4, rating: 4.75)", ["Printing", "(votes: 4, rating: 4.75)"]),
+        ("Print this page (votes: 4, rating: 4.75)", ["Print this page", "(votes: 4, rating: 4.75)"]),
+        ("a b c d e (4 votes)", ["a b c d e", "(4 votes)"]),
+        ("a b c d e f (4 votes)", ["a b c d e f", "(4 votes)"]),
+        ("a b c d e f g (4 votes)", None),
+        (
+            "one two three four five six seven (votes: 4, rating: 4.75)",
+            ["one two three four five six seven", "(votes: 4, rating: 4.75)"],
+        ),
+        ("Region: Russia (4 votes) Type: News", ["Region: Russia", "(4 votes)", "Type: News"]),
+        ("(no votes) A 33 (31%) B 30 (28%)", ["(no votes)", "A 33 (31%)", "B 30 (28%)"]),
     ],
 )
 def test_a_line_is_cut_where_a_reader_tells_things_apart(text: str, pieces: list[str] | None) -> None:
@@ -307,6 +320,10 @@ def test_very_long_lines_are_not_cut() -> None:
         ("Type : News", "label"),
         ("", None),
         ("Print this", None),
+        ("XPrint", None),
+        ("Print | Read in English", "print"),
+        ("Print · Read in English", "print"),
+        ("a b c (votes: 4, rating: 4.75)", "rating"),
     ],
 )
 def test_widget_kind_of_each_label_and_pattern(text: str, kind: str | None) -> None:
@@ -376,6 +393,7 @@ def test_is_image_and_link_rows() -> None:
     assert is_link_row(row) and is_teaser_title(row)
     assert is_link_row(Line("aaa bb", links=((0, 3, "/a/"),)))  # 3 of 5 characters: 0.6 is the least
     assert not is_link_row(Line("aaa bbb", links=((0, 3, "/a/"),)))
+    assert is_teaser_title(Line("aaa bb", links=((0, 3, "/a/"),)))  # a share of exactly 0.6
     long_title = " ".join(["w"] * 15)
     assert not is_teaser_title(Line(long_title, links=((0, len(long_title), "/a/"),)))
     title = " ".join(["w"] * 14)
@@ -392,6 +410,7 @@ def test_is_image_and_link_rows() -> None:
         ("VK 27", ((0, 2, "/en/page/"),), True),
         ("News Analytics", ((0, 4, "/en/news/"), (5, 14, "/en/analytics/")), False),
         ("Partner site", ((0, 12, "https://example.com/"),), True),
+        ("Partner site x", ((0, 12, "https://example.com/"),), True),
         ("A sentence with a link", ((18, 22, "https://example.com/"),), False),
         ("Plain words", (), False),
     ],
@@ -417,6 +436,11 @@ def test_is_widget_debris(text: str, links: tuple, debris: bool) -> None:
         ("Иван Иванов", True),
         ("J. R. Tolkien", True),
         ("X" * 30 + " " + "Y" * 30, False),
+        ("X" * 30 + " " + "Y" * 29, True),
+        ("Ivan Petrovich de la Rosa", True),
+        ("Ivan Petrovich de la Rosa Smith", False),
+        ("Ivan2 Petrov", False),
+        ("Ivan Iva#nov", False),
     ],
 )
 def test_looks_like_name_cases(text: str, name: bool) -> None:
@@ -432,3 +456,12 @@ def test_is_tag_link() -> None:
     assert is_tag_link("/search/index.php?TAGS=X")
     assert not is_tag_link("/en/tags/?x=1")
     assert not is_tag_link("/en/news/?tags=x")
+
+
+def test_is_paragraph_needs_ten_words_and_a_final_stop() -> None:
+    from riac_scraper.pages.cues import is_paragraph
+
+    assert is_paragraph(" ".join(["word"] * 9) + " end.")
+    assert not is_paragraph(" ".join(["word"] * 8) + " end.")
+    assert not is_paragraph(" ".join(["word"] * 12))
+    assert is_paragraph(" ".join(["слово"] * 10) + "»")

@@ -103,6 +103,19 @@ def test_a_crawl_stages_every_kind_of_item_and_commits_them(tmp_path: Path) -> N
     OutputLock(out).acquire().release()  # released: another crawl may take it
 
 
+@pytest.fixture
+def far_east(monkeypatch: pytest.MonkeyPatch):
+    """The machine's clock in a time zone far from UTC: naive local times would show."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Vladivostok")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_east")
 def test_a_row_arrow_refuses_becomes_a_store_failure(tmp_path: Path) -> None:
     before = pd.Timestamp.now(tz="UTC")
     crawler, pipeline = _open(tmp_path)

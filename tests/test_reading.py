@@ -208,3 +208,34 @@ def test_within_finds_the_lines_inside_an_element() -> None:
 
 def test_nothing_to_read() -> None:
     assert read_lines(None).lines == [] and read_lines(None).links == []
+
+
+def test_a_piece_drops_spans_that_only_touch_it() -> None:
+    from riac_scraper.pages.reading import Line
+
+    line = Line("abcd", links=((2, 4, "/x/"),))
+    assert line.piece(0, 2).links == ()
+    assert Line("abcd", links=((0, 2, "/x/"),)).piece(2, 4).links == ()
+
+
+def test_text_outside_any_block_has_no_block() -> None:
+    from lxml import html as lxml_html
+
+    reading = read_lines(lxml_html.fromstring('<span>loose <img src="p.png"> text</span>'))
+    assert [(line.text, line.tag, line.owner) for line in reading.lines] == [
+        ("loose", "", None),
+        ("p.png", "", None),
+        ("text", "", None),
+    ]
+
+
+def test_a_hidden_block_leaves_the_open_blocks_as_they_were() -> None:
+    _, reading = _read('<div id="d">before<p hidden>x</p>after<a hidden href="/h/">h</a> end</div>')
+    assert [(line.text, line.tag) for line in reading.lines] == [("beforeafter end", "div")]
+    assert reading.links == []
+
+
+def test_a_links_text_spans_its_inline_elements() -> None:
+    _, reading = _read('<p>a <a href="/x/">big <b>deal</b> here</a> b</p>')
+    assert reading.links == [("/x/", "big deal here", "")]
+    assert reading.lines[0].links == ((2, 15, "/x/"),)

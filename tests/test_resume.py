@@ -58,10 +58,8 @@ def readable_datasets(output: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    output = tmp_path_factory.mktemp("uninterrupted")
-    assert run_crawl(mirror.base_url, output).returncode == 0
-    return pd.read_parquet(output / "articles").set_index("article_id").sort_index()
+def uninterrupted(clean_crawl: Path) -> pd.DataFrame:
+    return pd.read_parquet(clean_crawl / "articles").set_index("article_id").sort_index()
 
 
 @pytest.mark.parametrize(

@@ -281,3 +281,11 @@ def test_classify_names_the_page_kind_language_and_section() -> None:
 
 def test_a_dot_in_an_earlier_segment_does_not_make_a_file() -> None:
     assert canonical_url("https://russiancouncil.ru/upload/v1.2/file") == "https://russiancouncil.ru/upload/v1.2/file/"
+
+
+def test_a_url_without_a_host_is_never_within_a_boundary() -> None:
+    from riac_scraper.urls import within_boundary
+
+    assert within_boundary("http:///x/", "http://xxxx") is False
+    assert within_boundary("http://xxxx/x/", "http:///") is False
+    assert within_boundary("http:///x/", None) is False

@@ -162,3 +162,10 @@ def test_parse_date_forms(text: str, date: dt.date) -> None:
     warnings: list[str] = []
     assert parse_date(text, "published", warnings) == date
     assert warnings == []
+
+
+def test_a_long_impossible_date_is_quoted_in_its_first_60_characters() -> None:
+    warnings: list[str] = []
+    text = "2018-02-30T" + "0" * 70
+    assert parse_date(text, "published", warnings) is None
+    assert warnings == [f"published: no such date: {text[:60]!r}"]

@@ -90,8 +90,8 @@ def _label_run(k: str) -> str | None:
 def _widget_kind(text: str) -> str | None:
     """Which site widget a line of text belongs to, if any."""
     text = _bare(text)
-    if not text or not (text[0].casefold() in _LABEL_FIRST or "(" in text or ":" in text):
-        return None  # no label starts it and no pattern is in it: most lines
+    if not text or not (text[0].casefold() in _LABEL_FIRST or "(" in text):
+        return None  # no label starts it and no pattern (all have brackets) is in it: most lines
     k = key(text)
     if k in _KIND_OF_LABEL:
         return _KIND_OF_LABEL[k]
@@ -208,8 +208,8 @@ def cut_points(line: Line) -> list[int]:
     if len(text) > 2000:  # running text, not a widget line
         return []
     cuts: list[int] = []
-    if not (text[0].casefold() in _LABEL_FIRST or "(" in text or "%" in text):
-        return cuts  # no label starts the line, no pattern in it: most lines
+    if not (text[0].casefold() in _LABEL_FIRST or "(" in text):
+        return cuts  # no label starts the line, no pattern (all have brackets) in it: most lines
     link_edges = {s for s, _, _ in line.links} | {e for _, e, _ in line.links}
     # Labels at the start of the line, one after another, when what follows is the widget's own.
     pos = 0

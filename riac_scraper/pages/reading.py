@@ -136,18 +136,14 @@ class _Reader:
         self.space = value[-1].isspace()
 
     def end_line(self) -> None:
-        self.space = False
-        if not self.length:
-            if self.spans:
-                self.spans = []
+        if not self.length:  # nothing on the line, so no link span either
             return
         tag, owner = self.blocks[-1] if self.blocks else ("", None)
-        spans = tuple(span for span in self.spans if span[1] > span[0])
-        self.lines.append(Line("".join(self.chunks), tag, spans, None, owner))
+        self.lines.append(Line("".join(self.chunks), tag, tuple(self.spans), None, owner))
         self.chunks, self.length, self.spans = [], 0, []
 
     def image(self, el: etree._Element) -> None:
-        name = basename(unquote(urlsplit(el.get("src") or "").path))
+        name = basename(unquote(urlsplit(el.get("src")).path))  # called for an image with a src
         if name:
             self.end_line()
             tag, owner = self.blocks[-1] if self.blocks else ("", None)
