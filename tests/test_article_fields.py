@@ -1,0 +1,330 @@
+"""``ArticlePage`` field by field: each layer of each field's cascade on a
+small page written for it, with the value and the answering layer checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from riac_scraper import site
+from riac_scraper.pages.article import ArticlePage
+
+URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a-slug/"
+RU_URL = "https://russiancouncil.ru/analytics-and-comments/analytics/a-slug/"
+T0 = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+P1 = "The first paragraph of this analysis is long enough to read as running text, and it ends here."
+P2 = "The second paragraph carries the argument further with another full sentence of plain prose."
+P3 = "A third paragraph closes the text, again a complete sentence that a reader recognises as such."
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def article(body: str, head: str = "", url: str = URL) -> ArticlePage:
+    return ArticlePage(html(body, head), url, fetched_at=T0)
+
+
+TEXT = f"<h1>The Title</h1><p>{P1}</p><p>{P2}</p><p>{P3}</p>"
+
+
+# ---------------------------------------------------------------- selectors
+def test_selectors_answer_title_lead_and_body_with_nested_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        site,
+        "SELECTORS",
+        {
+            "title": ["h2.missing", "div.headline"],
+            "lead": ["div.announce"],
+            "body": ["section > div.text"],  # not a simple class selector: answered by parsel
+        },
+    )
+    page = article(
+        f"<div class='headline'>A <b>nested</b>  title</div><div class='announce'><p>{P1}</p></div>"
+        f"<section><div class='text'><p>{P2}</p><p>{P3}</p></div></section><div class='text'><p>Outside.</p></div>"
+    )
+    assert page.title == "A nested title" and page.answered["title"] == "selectors"
+    assert page.body == [P1, P2, P3] and page.answered["body"] == "selectors"
+    assert page.lead == P1 and page.answered["lead"] == "selectors"
+
+
+def test_a_selector_that_matches_nothing_passes_to_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "SELECTORS", {"title": ["div.nothing"], "body": [".absent"]})
+    page = article(TEXT)
+    assert page.selectors.find("title") == [] and page.selectors.find("unknown") == []
+    assert page.title == "The Title" and page.answered["title"] == "text"
+    assert page.body == [P1, P2, P3] and page.answered["body"] == "text"
+
+
+def test_selectors_inside_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "SELECTORS", {"name": ["a.who", "span b"]})
+    page = article(
+        "<div id='one'><a class='who'>First</a></div><div id='two'><span><b>Second</b></span></div>"
+        "<a class='who'>Third</a>"
+    )
+    one, two = page.sel.root.xpath("//div")
+    assert [e.text for e in page.selectors.find("name")] == ["First", "Third"]
+    assert [e.text for e in page.selectors.find("name", inside=one)] == ["First"]
+    assert [e.text for e in page.selectors.find("name", inside=two)] == ["Second"]
+
+
+# ------------------------------------------------------------------- title
+@pytest.mark.parametrize(
+    ("head", "body", "title", "layer"),
+    [
+        ("<title>Meta | RIAC</title>", "<h1> Shown title </h1>", "Shown title", "text"),
+        ('<meta property="og:title" content="From og - RIAC">', "", "From og", "metadata"),
+        ("<title>A: B | RIAC</title>", "", "A: B", "metadata"),
+        ("<title>Plain</title>", "", "Plain", "metadata"),
+        ("<title> </title>", "<h1> </h1>", None, None),
+    ],
+)
+def test_title_layers(head: str, body: str, title: str | None, layer: str | None) -> None:
+    page = article(body + f"<p>{P1}</p>", head)
+    assert page.title == title
+    assert page.answered.get("title") == layer
+
+
+# ---------------------------------------------------------------- fallback
+def test_the_trafilatura_layer_reads_paragraphs_and_leaves_tables_and_comments() -> None:
+    page = article(
+        f"<article><p>{P1}</p><p>{P2}</p>"
+        "<table><tr><td>A table cell sentence that is long enough to be counted as a paragraph here.</td></tr></table>"
+        f"<p>{P3}</p></article>"
+    )
+    assert page._trafilatura_body() == [P1, P2, P3]
+    assert page.warnings == []
+
+
+def test_the_trafilatura_layer_gives_nothing_for_a_page_without_running_text() -> None:
+    assert article("<ul><li>Menu</li><li>Items</li></ul>")._trafilatura_body() == []
+
+
+def test_a_failing_trafilatura_is_a_warning_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(trafilatura, "extract", broken)
+    page = article(TEXT)
+    assert page._trafilatura_body() == []
+    assert page.warnings == ["body: trafilatura failed: RuntimeError"]
+
+
+def test_a_page_nested_deeper_than_the_parser_follows_is_read_flat() -> None:
+    deep = "<div><span>" * 1500 + f"<h1>Deep <b>title</b></h1><p>{P1}</p><p>{P2}</p>" + "</span></div>" * 1500
+    page = article(deep)
+    assert page.title == "Deep title"
+    assert page.body == [P1, P2]
+    assert [line.text for line in page.lines] == ["Deep title", P1, P2]
+
+
+# -------------------------------------------------------------------- lead
+def test_the_description_marks_where_the_lead_starts_after_the_authors() -> None:
+    description = P2[:60] + "…"
+    page = article(
+        f"<h1>T</h1><p>Ivan Ivanov</p><p>Director of Things</p><p>{P2}</p><p>{P3}</p>",
+        f'<meta name="description" content="{description}">',
+    )
+    assert page._lead_at == 3
+    assert [(a.name, a.bio) for a in page.authors] == [("Ivan Ivanov", "Director of Things")]
+    assert page.lead == P2 and page.body == [P2, P3]
+
+
+def test_a_short_or_absent_description_marks_nothing() -> None:
+    short = article(TEXT, f'<meta name="description" content="{P1[:39]}">')
+    assert short._lead_at is None
+    forty = "Exactly forty characters start this lead"
+    assert len(forty) == 40
+    exact = article(
+        TEXT.replace(P1, forty + ", and the paragraph goes on to its end."),
+        f'<meta name="description" content="{forty}">',
+    )
+    assert exact._lead_at == 1
+    assert article(TEXT)._lead_at is None
+    elsewhere = article(TEXT, '<meta name="description" content="A description found nowhere in this page text.">')
+    assert elsewhere._lead_at is None
+
+
+def test_the_lead_is_looked_for_only_in_the_text_window() -> None:
+    header = "An overview of the new arms control regime in Europe today"
+    page = article(
+        f"<div>{header}</div><h1>Title</h1><p>{P2}</p><p>{P3}</p>",
+        f'<meta name="description" content="{header}">',
+    )
+    assert page.window[0] == 2 and page._lead_at is None
+
+
+# ----------------------------------------------------------------- authors
+def test_authors_with_and_without_bios_and_links() -> None:
+    page = article(
+        "<h1>T</h1><p><a href='/en/about-us/experts/a-b/'>Anna Berg</a></p><p>RIAC expert</p>"
+        f"<p>Boris Chen</p><p>{P1}</p><p>{P2}</p>"
+    )
+    assert [(a.name, a.bio, a.url) for a in page.authors] == [
+        ("Anna Berg", "RIAC expert", "https://russiancouncil.ru/en/about-us/experts/a-b/"),
+        ("Boris Chen", None, None),
+    ]
+    assert page.answered["authors"] == "text"
+    assert page.body == [P1, P2]
+
+
+def test_a_repeated_lead_after_a_name_is_no_bio() -> None:
+    page = article(f"<h1>T</h1><p>Anna Berg</p><p>{P1}</p><p>{P1}</p><p>{P2}</p>")
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None)]
+    assert page.body == [P1, P2]
+
+
+def test_a_linked_name_after_a_name_is_the_next_author_not_a_bio() -> None:
+    page = article(
+        "<h1>T</h1><p>Anna Berg</p><p><a href='/en/experts/b-c/'>Boris Chen</a></p><p>Senior Fellow</p>"
+        f"<p>{P1}</p><p>{P2}</p>",
+        f'<meta name="description" content="{P1}">',
+    )
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None), ("Boris Chen", "Senior Fellow")]
+
+
+def test_a_sentence_after_a_name_is_a_bio_only_when_the_lead_is_known() -> None:
+    bio = "He teaches at a university."
+    known = article(
+        f"<h1>T</h1><p>Anna Berg</p><p>{bio}</p><p>{P1}</p><p>{P2}</p>", f'<meta name="description" content="{P1}">'
+    )
+    assert [(a.name, a.bio) for a in known.authors] == [("Anna Berg", bio)]
+    unknown = article(f"<h1>T</h1><p>Anna Berg</p><p>{bio}</p><p>{P1}</p><p>{P2}</p>")
+    assert [(a.name, a.bio) for a in unknown.authors] == [("Anna Berg", None)]
+
+
+def test_author_photos_and_widget_debris_are_passed_over() -> None:
+    page = article(
+        f"<h1>T</h1><img src='/upload/anna.jpg'><p>27</p><p>Anna Berg</p><p>RIAC expert</p><p>{P1}</p><p>{P2}</p>"
+    )
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", "RIAC expert")]
+
+
+def test_one_line_is_left_for_the_lead_when_it_is_not_known() -> None:
+    page = article(f"<h1>T</h1><p>Anna Berg</p><p>{P1}</p>")
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None)]
+    assert page.body == [P1]
+
+
+def test_metadata_authors_when_the_text_has_none() -> None:
+    page = article(
+        TEXT, '<script type="application/ld+json">{"@type": "Article", "author": {"name": "Anna Berg"}}</script>'
+    )
+    assert [a.name for a in page.authors] == ["Anna Berg"] and page.answered["authors"] == "metadata"
+    assert article(TEXT).authors == [] and "authors" not in article(TEXT).answered
+
+
+# ------------------------------------------------------------------ rating
+@pytest.mark.parametrize(
+    ("line", "rating"),
+    [
+        ("(votes: 4, rating: 4.75)", (4, 4.75)),
+        ("Rating (Голосов: 62, Рейтинг: 4,42)", (62, 4.42)),
+        ("| (no votes) |", (0, None)),
+        ("(4 votes)", (4, None)),
+        ("| (1 vote) |", (1, None)),
+        ("(votes: 4, rating: 7)", (4, None)),
+    ],
+)
+def test_rating_from_the_widget_text(line: str, rating: tuple) -> None:
+    page = article(TEXT + f"<div>{line}</div>")
+    assert page.rating == rating and page.answered["rating"] == "text"
+
+
+def test_rating_text_wins_over_a_later_vote_count_and_metadata() -> None:
+    page = article(
+        TEXT + "<div>(4 votes)</div><div>(votes: 9, rating: 3.5)</div>",
+        '<script type="application/ld+json">{"@type": "Article", "aggregateRating": '
+        '{"ratingValue": "2", "ratingCount": "7"}}</script>',
+    )
+    assert page.rating == (9, 3.5)
+
+
+def test_rating_from_metadata_when_the_page_shows_none() -> None:
+    page = article(
+        TEXT,
+        '<script type="application/ld+json">{"@type": "Article", "aggregateRating": '
+        '{"ratingValue": "4.5", "ratingCount": "12"}}</script>',
+    )
+    assert page.rating == (12, 4.5) and page.answered["rating"] == "metadata"
+    assert article(TEXT).rating == (None, None) and "rating" not in article(TEXT).answered
+
+
+def test_rating_values_out_of_range_are_null_with_warnings() -> None:
+    page = article(TEXT + "<div>(votes: 99999999999, rating: 9)</div>")
+    assert page.rating == (None, None)
+    assert page.warnings == ["rating votes: 99999999999 is above 2147483647", "rating value: 9.0 is outside 0.0..5.0"]
+
+
+# ------------------------------------------------------ regions, tags, type
+def test_region_and_type_labels_above_the_text() -> None:
+    page = article(
+        "<div>Region: Russia, Europe</div><div>Type:</div><div>Analytics</div>"
+        f"<h1>T</h1><p>{P1}</p><p>{P2}</p>"
+        "<div><a href='/en/search/?tags=NATO'>#NATO</a> <a href='/en/search/?tags=Arms'>Arms, </a>"
+        "<a rel='Tag' href='/en/x/'>Security</a> <a href='/en/search/?tags=x'> </a></div>",
+        '<meta property="article:tag" content="NATO"><meta property="article:tag" content="Energy">',
+    )
+    assert page.regions == ["Russia", "Europe"]
+    assert page.tags == ["Analytics", "NATO", "Arms", "Security", "Energy"]
+
+
+def test_a_label_value_is_kept_once_and_a_label_at_the_end_has_none() -> None:
+    page = article(f"<h1>T</h1><div>Регион: Россия, Россия</div><div>Тип: Новости</div><div>Region:</div><p>{P1}</p>")
+    assert page.regions == ["Россия"]
+    assert page.tags == ["Новости"]
+
+
+# ------------------------------------------------------------- translation
+def test_translation_link_by_its_label_then_hreflang() -> None:
+    page = article(TEXT + "<div><a href='/analytics-and-comments/analytics/a-slug/'>Читать на русском</a></div>")
+    assert page.translation_url == RU_URL and page.answered["translation_url"] == "text"
+    wrong_label = article(TEXT + "<div><a href='/analytics-and-comments/analytics/a-slug/'>Read in English</a></div>")
+    assert wrong_label.translation_url is None
+    meta = article(TEXT, f'<link rel="alternate" hreflang="ru" href="{RU_URL}">')
+    assert meta.translation_url == RU_URL and meta.answered["translation_url"] == "metadata"
+    ru = ArticlePage(html(TEXT + f"<div><a href='{URL}'>Read in English</a></div>"), RU_URL)
+    assert ru.translation_url == URL
+    offsite = article(TEXT + "<div><a href='https://example.com/'>Читать на русском</a></div>")
+    assert offsite.translation_url is None
+
+
+# --------------------------------------------------------------- published
+def test_published_from_metadata_then_the_text_above_the_title() -> None:
+    meta = article(TEXT, '<meta property="article:published_time" content="2024-05-06T10:00:00+03:00">')
+    assert meta.published == dt.date(2024, 5, 6) and meta.answered["published"] == "metadata"
+    text = article(f"<div>6 May 2024</div>{TEXT}")
+    assert text.published == dt.date(2024, 5, 6) and text.answered["published"] == "text"
+    assert text.to_item().fallback_fields == ["published"]
+
+
+def test_an_impossible_printed_date_is_null_and_a_warning() -> None:
+    page = article(f"<div>31.02.2024</div>{TEXT}")
+    assert page.published is None
+    assert page.warnings == ["published: no such date: '31.02.2024'"]
+    assert "published" not in page.answered
+
+
+def test_a_long_header_line_is_no_date() -> None:
+    page = article(f"<div>6 May 2024 is when this long line of header text was written</div>{TEXT}")
+    assert page.answered.get("published") != "text"
+
+
+# ------------------------------------------------------------- the article
+def test_to_item_carries_every_field_and_the_language_check() -> None:
+    item = ArticlePage(html(TEXT), URL, fetched_at=T0).to_item()
+    assert (item.url, item.lang, item.section, item.title, item.lead) == (URL, "en", "analytics", "The Title", P1)
+    assert item.paragraphs == [P1, P2, P3] and item.fetched_at == T0
+    assert item.detected_lang == "en" and item.warnings == [] and item.fallback_fields == []
+    ru = ArticlePage(html(TEXT), RU_URL, fetched_at=T0).to_item()
+    assert ru.lang == "ru" and ru.warnings == ["language: URL says ru, text looks en"]
+
+
+def test_a_page_at_an_unknown_path_takes_the_language_from_the_url() -> None:
+    page = ArticlePage(html(TEXT), "https://russiancouncil.ru/en/some/where/")
+    assert (page.lang, page.section) == ("en", "")
+    before = dt.datetime.now(dt.UTC)
+    assert before - dt.timedelta(seconds=5) <= page.fetched_at <= dt.datetime.now(dt.UTC)
