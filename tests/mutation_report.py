@@ -2,6 +2,7 @@
 
     python -m tests.mutation_report          # run mutmut, then write the QUALITY.md section
     python -m tests.mutation_report --write  # only write the section from the last run's results
+    python -m tests.mutation_report --show 'riac_scraper.urls*'  # each mutant not detected, with its change
 
 mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the
 extraction package (``riac_scraper/pages/``), ``values.py``, ``urls.py`` and
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import hashlib
 import re
 import subprocess
@@ -169,7 +171,13 @@ def write(text: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="only write QUALITY.md from the last run")
+    parser.add_argument("--show", metavar="PATTERN", help="print the change of every mutant not detected (fnmatch)")
     args = parser.parse_args()
+    if args.show:
+        for name, status in sorted(statuses().items()):
+            if status not in (*DETECTED, "not checked") and fnmatch.fnmatch(name, args.show):
+                print(f"{name}: {status}\n    + {mutated_line(name)}")
+        return 0
     if not args.write:
         subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "2"], cwd=ROOT)
     write(section(statuses(), equivalents()))

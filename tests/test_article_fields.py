@@ -328,3 +328,181 @@ def test_a_page_at_an_unknown_path_takes_the_language_from_the_url() -> None:
     assert (page.lang, page.section) == ("en", "")
     before = dt.datetime.now(dt.UTC)
     assert before - dt.timedelta(seconds=5) <= page.fetched_at <= dt.datetime.now(dt.UTC)
+
+
+# ------------------------------------------------------------- the window
+def test_a_widget_line_between_paragraphs_does_not_move_the_start() -> None:
+    page = article(f"<h1>T</h1><p>{P1}</p><p>{P2}</p><div>Print</div><p>{P3}</p>")
+    assert page.window[0] == 1 and page.body == [P1, P2, P3]
+
+
+def test_a_page_that_opens_with_its_text_keeps_the_first_paragraph() -> None:
+    page = article(f"<p>{P1}</p><p>{P2}</p>", "<title>T | RIAC</title>")
+    assert page.window == (0, 2) and page.body == [P1, P2]
+
+
+def test_a_row_of_tag_links_ends_the_text() -> None:
+    after = "A teaser below the tags that is long enough to count as a paragraph of its own."
+    page = article(
+        f"<h1>T</h1><p>{P1}</p><p>{P2}</p>"
+        "<div><a href='/en/search/?tags=A'>A</a> <a href='/en/search/?tags=B'>B</a></div>"
+        f"<p>{after}</p>"
+    )
+    assert page.body == [P1, P2]
+    assert page.tags == ["A", "B"]
+
+
+def test_relative_links_resolve_against_where_the_page_was_fetched() -> None:
+    from riac_scraper.pages.article import parse_article
+
+    body = f"<h1>T</h1><p><a href='x-y/'>Anna Berg</a></p><p>RIAC expert</p><p>{P1}</p><p>{P2}</p>"
+    here = parse_article(html(body), URL)
+    assert here.authors[0].url == URL + "x-y/"
+    moved = parse_article(html(body), URL, base="https://russiancouncil.ru/en/experts/")
+    assert moved.authors[0].url == "https://russiancouncil.ru/en/experts/x-y/"
+
+
+# ------------------------------------------------- selectors for the authors
+def test_author_selectors_scope_names_and_bios_to_each_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        site,
+        "SELECTORS",
+        {"body": ["div.story"], "author": [".byline"], "author_name": [".who"], "author_bio": [".role"]},
+    )
+    page = article(
+        "<h1>T</h1><div class='byline'><span class='role'>No name here</span></div>"
+        "<div class='byline'><span class='who'><a href='/en/experts/a-b/'>Anna Berg</a></span>"
+        "<span class='role'>RIAC expert</span></div>"
+        "<div class='byline'><a class='who' href='/en/experts/b-c/'>Boris Chen</a></div>"
+        "<div class='byline'><span class='who'>Chen Li</span><span class='role'> </span></div>"
+        f"<div class='story'><p>{P1}</p><p>{P2}</p></div>"
+    )
+    assert [(a.name, a.bio, a.url) for a in page.authors] == [
+        ("Anna Berg", "RIAC expert", "https://russiancouncil.ru/en/experts/a-b/"),
+        ("Boris Chen", None, "https://russiancouncil.ru/en/experts/b-c/"),
+        ("Chen Li", None, None),
+    ]
+    assert page.answered["authors"] == "selectors"
+
+
+# ------------------------------------------------------------- body cascade
+def test_the_last_resort_answers_the_body_when_the_text_has_no_paragraph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ArticlePage, "_trafilatura_body", lambda self: [P1])
+    page = article("<h1>T</h1><ul><li>Menu</li><li>Items</li></ul>")
+    assert page.body == [P1] and page.answered["body"] == "trafilatura"
+    assert page.lead == P1 and page.answered["lead"] == "text"
+    assert page.to_item().fallback_fields == ["body"]
+
+
+def test_the_title_repeated_in_the_text_is_not_body() -> None:
+    page = article(f"<h1>The Title</h1><p>{P1}</p><p>The Title</p><p>{P2}</p>")
+    assert page.body == [P1, P2]
+
+
+# ----------------------------------------------------------- teaser cards
+def test_a_teaser_card_is_at_most_image_author_and_title() -> None:
+    intro = "The minister put it this way:"
+    page = article(
+        f"<h1>T</h1><p>{P1}</p><img src='/upload/card.jpg'><p>Anna Berg:</p>"
+        "<p><a href='/en/analytics-and-comments/analytics/other/'>Another article</a></p>"
+        f"<p>{intro}</p><p>{P2}</p>"
+    )
+    assert page.body == [P1, intro, P2]
+
+
+def test_an_image_alone_goes_and_the_text_after_it_stays() -> None:
+    page = article(f"<h1>T</h1><p>{P1}</p><img src='/upload/photo.jpg'><p>{P2}</p><img src='/upload/last.png'>")
+    assert page.body == [P1, P2]
+
+
+# ------------------------------------------------------------------- polls
+def test_the_polls_of_an_article_page_carry_its_url_time_and_warnings() -> None:
+    page = article(TEXT + "<div>Poll results</div><p>1. Asked?</p><p>Yes</p><p>3 (150%)</p>")
+    [poll] = page.polls
+    assert (poll.source_url, poll.observed_at, poll.lang) == (URL, T0, "en")
+    assert [(o.option, o.votes, o.percent) for o in poll.options] == [("Yes", 3, None)]
+    assert page.warnings == ["poll percent: 150.0 is outside 0.0..100.0"]
+
+
+# -------------------------------------------------------- language check
+def test_the_language_is_detected_from_the_title_and_the_first_two_paragraphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from riac_scraper.pages import article as module
+
+    seen: list[str] = []
+    monkeypatch.setattr(module, "detect_language", lambda text: seen.append(text) or "en")
+    assert article(TEXT).detected_lang == "en"
+    assert seen == [f"The Title {P1} {P2}"]
+    seen.clear()
+    article(f"<p>{P1}</p>").detected_lang  # noqa: B018
+    assert seen == [f" {P1}"]
+
+
+# ------------------------------------------------------------ htmldate layer
+class FindDate:
+    """Stands in for htmldate.find_date: answers ``answer`` and records each call."""
+
+    def __init__(self) -> None:
+        self.answer: str | None = "2023-04-05"
+        self.calls: list[dict] = []
+
+    def __call__(self, html: str, **kwargs: object) -> str | None:
+        self.calls.append({"html": html, **kwargs})
+        return self.answer
+
+
+@pytest.fixture
+def find_date(monkeypatch: pytest.MonkeyPatch) -> FindDate:
+    import htmldate
+
+    fake = FindDate()
+    monkeypatch.setattr(htmldate, "find_date", fake)
+    return fake
+
+
+def test_htmldate_is_the_last_resort_for_the_date(find_date: FindDate) -> None:
+    page = article(TEXT)
+    assert page.published == dt.date(2023, 4, 5) and page.answered["published"] == "htmldate"
+    assert find_date.calls == [{"html": page.html, "extensive_search": False, "original_date": True}]
+    assert page.to_item().fallback_fields == ["published"]
+
+
+def test_a_date_htmldate_gives_that_is_no_date_is_a_warning(find_date: FindDate) -> None:
+    find_date.answer = "sometime"
+    page = article(TEXT)
+    assert page.published is None and "published" not in page.answered
+    assert page.warnings == ["published: not a date: 'sometime'"]
+    find_date.answer = None
+    assert article(TEXT).published is None
+
+
+def test_a_failing_htmldate_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htmldate
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ValueError("bad page")
+
+    monkeypatch.setattr(htmldate, "find_date", broken)
+    page = article(TEXT)
+    assert page.published is None
+    assert page.warnings == ["published: htmldate failed: ValueError"]
+
+
+def test_an_impossible_printed_date_is_not_replaced_by_a_guess(find_date: FindDate) -> None:
+    page = article(f"<div>31.02.2024</div>{TEXT}")
+    assert page.published is None and find_date.calls == []
+
+
+def test_a_metadata_date_that_is_no_date_warns_and_passes_on(find_date: FindDate) -> None:
+    page = article(TEXT, '<meta property="article:published_time" content="garbage">')
+    assert page.published == dt.date(2023, 4, 5)
+    assert page.warnings == ["published: not a date: 'garbage'"]
+
+
+def test_only_short_header_lines_are_read_as_dates(find_date: FindDate) -> None:
+    find_date.answer = None
+    forty = "6 May 2024, and a few more words here!!!"
+    assert len(forty) == 40
+    assert article(f"<div>{forty}</div>{TEXT}").published is None
+    assert article(f"<div>{forty[:39]}</div>{TEXT}").published == dt.date(2024, 5, 6)
