@@ -88,10 +88,11 @@ def test_title_layers(head: str, body: str, title: str | None, layer: str | None
 
 # ---------------------------------------------------------------- fallback
 def test_the_trafilatura_layer_reads_paragraphs_and_leaves_tables_and_comments() -> None:
+    cell = "A table cell sentence that is long enough to be counted as a paragraph here."
+    comment = "A reader's comment that is long enough to be a paragraph of running text here."
     page = article(
-        f"<article><p>{P1}</p><p>{P2}</p>"
-        "<table><tr><td>A table cell sentence that is long enough to be counted as a paragraph here.</td></tr></table>"
-        f"<p>{P3}</p></article>"
+        f"<article><p>{P1}</p><p>{P2}</p><table><tr><td>{cell}</td><td>{cell}</td></tr></table>"
+        f"<p>{P3}</p></article><div class='comments'><p>{comment}</p></div>"
     )
     assert page._trafilatura_body() == [P1, P2, P3]
     assert page.warnings == []
@@ -506,3 +507,55 @@ def test_only_short_header_lines_are_read_as_dates(find_date: FindDate) -> None:
     assert len(forty) == 40
     assert article(f"<div>{forty}</div>{TEXT}").published is None
     assert article(f"<div>{forty[:39]}</div>{TEXT}").published == dt.date(2024, 5, 6)
+
+
+# ------------------------------------------------- more edges of the cascade
+def test_ratings_from_a_vote_count_and_from_metadata_warn_by_name() -> None:
+    page = article(TEXT + "<div>(99999999999 votes)</div>")
+    assert page.rating == (None, None)
+    assert page.warnings == ["rating votes: 99999999999 is above 2147483647"]
+    ld = '<script type="application/ld+json">{"@type": "Article", "aggregateRating": {%s}}</script>'
+    meta = article(TEXT, ld % '"ratingValue": "5.5", "ratingCount": "99999999999"')
+    assert meta.rating == (None, None)
+    assert meta.warnings == ["rating votes: 99999999999 is above 2147483647", "rating value: 5.5 is outside 0.0..5.0"]
+    count_only = article(TEXT, ld % '"ratingCount": "12"')
+    assert count_only.rating == (12, None) and count_only.answered["rating"] == "metadata"
+    value_only = article(TEXT, ld % '"ratingValue": "4"')
+    assert value_only.rating == (None, 4.0)
+
+
+def test_tag_names_keep_their_letters_and_other_rels_are_no_tags() -> None:
+    page = article(
+        TEXT + "<div><a href='/en/search/?tags=Xinjiang'>#Xinjiang,</a> "
+        "<a rel='nofollow' href='/en/partners/'>Partners</a> <a rel='tag' href='/en/x/'>X-rays</a></div>"
+    )
+    assert page.tags == ["Xinjiang", "X-rays"]
+
+
+def test_the_last_line_before_the_end_is_left_for_the_lead() -> None:
+    page = article("<h1>T</h1><p>Anna Berg</p><p>Boris Chen</p>")
+    assert [a.name for a in page._text_authors[0]] == ["Anna Berg"]
+
+
+def test_a_lead_printed_twice_after_a_name_is_no_bio() -> None:
+    lead = "A lead without a final stop that the page prints twice"
+    page = article(f"<h1>T</h1><p>Anna Berg</p><p>{lead}</p><p>{lead}</p><p>{P2}</p>")
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None)]
+    at_end = article(f"<h1>T</h1><p>Anna Berg</p><p>{lead}</p><p>{lead}</p>")
+    assert [(a.name, a.bio) for a in at_end.authors] == [("Anna Berg", None)]
+    once = article(f"<h1>T</h1><p>Anna Berg</p><p>{lead}</p><p>{P2}</p>")
+    assert [(a.name, a.bio) for a in once.authors] == [("Anna Berg", lead)]
+
+
+def test_a_known_lead_right_after_a_name_is_no_bio() -> None:
+    page = article(
+        f"<h1>T</h1><p>Anna Berg</p><p>{P1}</p><p>Boris Chen</p><p>{P2}</p>",
+        f'<meta name="description" content="{P1}">',
+    )
+    assert page._lead_at == 2
+    assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None)]
+
+
+def test_a_relative_hreflang_alternate_resolves_against_the_page() -> None:
+    page = article(TEXT, '<link rel="alternate" hreflang="ru" href="/analytics-and-comments/analytics/a-slug/">')
+    assert page.translation_url == RU_URL

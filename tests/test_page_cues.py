@@ -263,6 +263,10 @@ def _pieces(text: str, links: tuple = ()) -> list[str]:
         ("Share this article Read in English", ["Share this article", "Read in English"]),
         ("plain line with no label", ["plain line with no label"]),
         ("Rate this article (4 votes) and more words", ["Rate this article", "(4 votes)", "and more words"]),
+        (
+            "Rate this article (4 votes) and then a few more words",
+            ["Rate this article", "(4 votes)", "and then a few more words"],
+        ),
         ("Rate this article (4 votes) extra words", ["Rate this article", "(4 votes)", "extra words"]),
         ("Printing (votes: 4, rating: 4.75)", ["Printing", "(votes: 4, rating: 4.75)"]),
         ("Print this page (votes: 4, rating: 4.75)", ["Print this page", "(votes: 4, rating: 4.75)"]),
