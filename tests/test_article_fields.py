@@ -559,3 +559,13 @@ def test_a_known_lead_right_after_a_name_is_no_bio() -> None:
 def test_a_relative_hreflang_alternate_resolves_against_the_page() -> None:
     page = article(TEXT, '<link rel="alternate" hreflang="ru" href="/analytics-and-comments/analytics/a-slug/">')
     assert page.translation_url == RU_URL
+
+
+def test_a_widget_line_with_many_separators_is_read_whole() -> None:
+    many = article(TEXT + "<div>| (many votes) |</div>")
+    assert many.rating == (None, None) and many.answered["rating"] == "text"
+    assert many.warnings == ["rating votes: not a whole number: 'many'"]
+    bars = article(TEXT + "<div>| | | | | | | (no votes) | |</div>")
+    assert bars.rating == (0, None)
+    stray = article(TEXT + "<div>| | | | | | | (no votes) X</div>")
+    assert stray.rating == (None, None) and "rating" not in stray.answered
