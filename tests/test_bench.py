@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from riac_scraper.bench import BenchSite
 from tests.conftest import run_riac
+
+pytestmark = pytest.mark.e2e
 
 
 def test_synthetic_pages_are_realistic_and_extract_like_the_mirror() -> None:

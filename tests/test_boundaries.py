@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from riac_scraper.mirror import Mirror
 from tests.conftest import ROOT, SITE, run_crawl
+
+pytestmark = pytest.mark.e2e
 
 BLOCKED = "https://russiancouncil.ru/en/news/riac-presents-report-on-digital-sovereignty/"
 

@@ -16,6 +16,8 @@ from riac_scraper import __version__
 from riac_scraper.mirror import Mirror
 from tests.conftest import ROOT, SEED_URL, run_crawl, run_riac
 
+pytestmark = pytest.mark.e2e
+
 
 def one_line(stderr: str | bytes) -> str:
     text = stderr.decode() if isinstance(stderr, bytes) else stderr

@@ -26,6 +26,8 @@ from tests.conftest import (
     run_riac,
 )
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def two_crawls(mirror: Mirror, tmp_path_factory: pytest.TempPathFactory) -> dict:

@@ -13,6 +13,8 @@ from riac_scraper.records import SCHEMAS
 from tests.conftest import ROOT
 from tests.dataset_card import type_name
 
+pytestmark = pytest.mark.e2e
+
 CARD = (ROOT / "DATASET.md").read_text("utf-8")
 
 

@@ -15,6 +15,8 @@ from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
 from tests.conftest import SITE, run_crawl
 
+pytestmark = pytest.mark.e2e
+
 SEEDS = [3, 7]
 TOLERANT = [
     "-s",

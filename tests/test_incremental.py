@@ -15,6 +15,8 @@ from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 from tests.conftest import SITE, mirror_counts, page_path, run_crawl
 
+pytestmark = pytest.mark.e2e
+
 COMMENTS = "https://russiancouncil.ru/en/analytics-and-comments/comments/"
 EDITED = COMMENTS + "why-the-grain-corridor-talks-stalled/"
 TEMPLATE = COMMENTS + "sanctions-fatigue-in-european-capitals/"

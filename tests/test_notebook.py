@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from riac_scraper.mirror import Mirror
 from tests.conftest import ROOT, run_crawl
+
+pytestmark = pytest.mark.e2e
 
 PLOTS = {"articles_per_month", "top_authors", "ratings", "polls_over_time", "pairs"}
 

@@ -22,6 +22,8 @@ from riac_scraper.site import ORIGIN
 from tests.conftest import ROOT, SITE, crawl_command, mirror_counts, run_crawl, run_riac
 from tests.hostile import Scripted, page
 
+pytestmark = pytest.mark.e2e
+
 POLL_PAST_INT32 = (
     "<div>Poll conducted</div><div>1. Who?</div><div>A 2147483000 (50%)</div><div>B 2147483000 (50%)</div>"
 )

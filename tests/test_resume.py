@@ -18,6 +18,8 @@ from riac_scraper.mirror import Mirror
 from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from tests.conftest import ROOT, SITE, assert_archive_sound, crawl_command, run_crawl
 
+pytestmark = pytest.mark.e2e
+
 WRITING = "writing"  # kill as soon as the commit starts writing the datasets
 CONTENT = [c for c in SCHEMAS["articles"].names if c not in (*CRAWL_STATE_COLUMNS, "article_id")]
 

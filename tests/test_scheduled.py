@@ -22,6 +22,8 @@ from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from tests.conftest import ROOT, SITE, run_crawl
 from tests.hostile import Scripted, page
 
+pytestmark = pytest.mark.e2e
+
 WORKFLOWS = ROOT / ".github" / "workflows"
 CONTENT = [c for c in SCHEMAS["articles"].names if c not in (*CRAWL_STATE_COLUMNS, "article_id")]
 

@@ -7,10 +7,14 @@ import subprocess
 import sys
 import urllib.request
 
+import pytest
+
 from riac_scraper import extract
 from riac_scraper.mirror import resolve
 from riac_scraper.records import CRAWL_STATE_COLUMNS
 from tests.conftest import ROOT, SEED_URL, SITE, page_path, run_riac
+
+pytestmark = pytest.mark.e2e
 
 
 def comparable(rows: dict) -> dict:
