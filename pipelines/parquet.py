@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
+from riac_scraper.journal import CrawlJournal
 from riac_scraper.monitor import Tally
 from riac_scraper.outputdir import OutputLock, describe, hold
 from riac_scraper.records import article_row, failure_row, poll_rows
@@ -44,7 +45,8 @@ class ParquetPipeline:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
         self.committed = False
-        self.lock: OutputLock | None = None
+        self.lock: OutputLock | None = None  # both set when the spider opens
+        self.journal: CrawlJournal | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:

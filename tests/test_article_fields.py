@@ -61,12 +61,13 @@ def test_selectors_inside_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(site, "SELECTORS", {"name": ["a.who", "span b"]})
     page = article(
         "<div id='one'><a class='who'>First</a></div><div id='two'><span><b>Second</b></span></div>"
-        "<a class='who'>Third</a>"
+        "<a class='who'>Third</a><div id='three'><i>Nothing</i></div>"
     )
-    one, two = page.sel.root.xpath("//div")
+    one, two, three = page.sel.root.xpath("//div")
     assert [e.text for e in page.selectors.find("name")] == ["First", "Third"]
     assert [e.text for e in page.selectors.find("name", inside=one)] == ["First"]
     assert [e.text for e in page.selectors.find("name", inside=two)] == ["Second"]
+    assert page.selectors.find("name", inside=three) == []
 
 
 # ------------------------------------------------------------------- title
@@ -411,6 +412,13 @@ def test_a_teaser_card_is_at_most_image_author_and_title() -> None:
     assert page.body == [P1, intro, P2]
 
 
+def test_a_teaser_card_with_two_images_takes_its_author_line_along() -> None:
+    page = article(
+        f"<h1>T</h1><p>{P1}</p><img src='/upload/card.jpg'><img src='/upload/logo.png'><p>Anna Berg:</p><p>{P2}</p>"
+    )
+    assert page.body == [P1, P2]
+
+
 def test_an_image_alone_goes_and_the_text_after_it_stays() -> None:
     page = article(f"<h1>T</h1><p>{P1}</p><img src='/upload/photo.jpg'><p>{P2}</p><img src='/upload/last.png'>")
     assert page.body == [P1, P2]
@@ -569,3 +577,129 @@ def test_a_widget_line_with_many_separators_is_read_whole() -> None:
     assert bars.rating == (0, None)
     stray = article(TEXT + "<div>| | | | | | | (no votes) X</div>")
     assert stray.rating == (None, None) and "rating" not in stray.answered
+
+
+# ------------------------------------------------- where the text begins
+def test_the_text_starts_after_a_repeated_title_a_date_and_widget_counters() -> None:
+    page = article(f"<h1>The Title</h1><div>The Title</div><div>12.03.2025</div><div>15</div><p>{P1}</p><p>{P2}</p>")
+    assert [line.text for line in page.header] == ["The Title", "The Title", "12.03.2025", "15"]
+    assert page.body == [P1, P2] and page.published == dt.date(2025, 3, 12)
+
+
+def test_a_label_alone_on_its_line_takes_the_next_line_as_its_value() -> None:
+    page = article(f"<h1>T</h1><div>Регион:</div><div>Россия, Европа</div><div>Тип:</div><div>Новости</div><p>{P1}</p>")
+    assert page.regions == ["Россия", "Европа"] and page.tags == ["Новости"]
+    assert page.body == [P1]
+    last = article(f"<h1>T</h1><div>Type:</div><div>Analytics</div><p>{P1}</p>")
+    assert last.tags == ["Analytics"] and last.lead == P1
+
+
+def test_a_label_alone_before_the_first_paragraph_takes_nothing_from_it() -> None:
+    page = article(f"<h1>T</h1><div>Region:</div><p>{P1}</p><p>{P2}</p>")
+    assert page.regions == [] and page.body == [P1, P2]
+
+
+def test_a_label_on_the_first_line_of_the_page_takes_the_second() -> None:
+    page = article(f"<div>Type:</div><div>Analytics</div><p>{P1}</p><p>{P2}</p>")
+    assert page.tags == ["Analytics"] and page.body == [P1, P2]
+
+
+def test_a_label_on_the_last_line_takes_nothing_from_the_first() -> None:
+    page = article(f"<div>An opening line</div><p>{P1}</p><p>{P2}</p><div>Region:</div>")
+    assert page.body == ["An opening line", P1, P2] and page.regions == []
+
+
+# ------------------------------------------------- polls without a label
+QUESTION = "Do you agree with the author?"
+
+
+def test_a_poll_without_a_label_ends_the_text_at_its_question() -> None:
+    page = article(
+        f"<h1>The Title</h1><p>{P1}</p><p>{P2}</p><p>{QUESTION}</p><p>Yes 12 (60%)</p><p>No 8 (40%)</p><p>{P3}</p>"
+    )
+    assert page.body == [P1, P2]
+    [poll] = page.polls
+    assert poll.question == QUESTION
+    assert [(o.option, o.votes, o.percent) for o in poll.options] == [("Yes", 12, 60.0), ("No", 8, 40.0)]
+
+
+def test_a_result_line_above_the_title_is_no_poll_of_the_text_and_joins_no_poll() -> None:
+    page = article(
+        f"<div>Readers 12 (40%)</div><h1>The Title</h1><p>{P1}</p><p>{P2}</p>"
+        f"<p>{QUESTION}</p><p>Yes 12 (60%)</p><p>No 8 (40%)</p>"
+    )
+    assert page.body == [P1, P2]
+    assert [[o.option for o in poll.options] for poll in page.polls] == [["Yes", "No"]]
+
+
+def test_a_poll_right_after_the_title_leaves_no_text() -> None:
+    page = article(f"<h1>T</h1><p>{QUESTION}</p><p>Yes 3 (60%)</p><p>No 2 (40%)</p>")
+    assert [(p.question, len(p.options)) for p in page.polls] == [(QUESTION, 2)]
+
+
+def test_a_poll_above_the_title_is_a_poll_and_leaves_the_text_whole() -> None:
+    page = article(f"<div>Your opinion?</div><div>Yes 3 (60%)</div><h1>The Title</h1><p>{P1}</p><p>{P2}</p>")
+    assert page.body == [P1, P2]
+    [poll] = page.polls
+    assert poll.question == "Your opinion?" and [o.option for o in poll.options] == ["Yes"]
+
+
+def test_the_question_may_stand_one_line_above_the_first_result() -> None:
+    numbered = article(
+        f"<h1>The Title</h1><p>{P1}</p><p>{P2}</p><p>2. How do you rate the summit</p>"
+        "<p>Several answers allowed</p><p>Good 3 (60%)</p><p>Bad 2 (40%)</p>"
+    )
+    assert numbered.body == [P1, P2]
+    assert [p.question for p in numbered.polls] == ["How do you rate the summit"]
+    split = article(f"<h1>The Title</h1><p>{P1}</p><p>{P2}</p><p>{QUESTION}</p><p>Yes</p><p>3 (60%)</p>")
+    assert split.body == [P1, P2]
+    assert [(o.option, o.votes) for poll in split.polls for o in poll.options] == [("Yes", 3)]
+
+
+def test_result_lines_without_a_question_above_them_stay_text() -> None:
+    results = ["Candidate A 7,611 (76%)", "Candidate B 1,203 (12%)"]
+    page = article(
+        f"<h1>The Title</h1><p>{P1}</p><p>The count was as follows:</p><p>{results[0]}</p><p>{results[1]}</p>"
+        f"<p>{P2}</p>"
+    )
+    assert page.body == [P1, "The count was as follows:", *results, P2] and page.polls == []
+    two_up = article(f"<h1>T</h1><p>{P1}</p><p>{QUESTION}</p><p>A line</p><p>Another line</p><p>Yes 3 (60%)</p>")
+    assert two_up.body == [P1, QUESTION, "A line", "Another line", "Yes 3 (60%)"]
+
+
+def test_a_poll_row_is_at_most_forty_words() -> None:
+    row = " ".join(["many"] * 38) + " 12 (60%)"  # 40 words
+    poll = article(f"<h1>T</h1><p>{P1}</p><p>{P2}</p><p>{QUESTION}</p><p>{row}</p>")
+    assert poll.body == [P1, P2] and [len(p.options) for p in poll.polls] == [1]
+    long = "Turnout " + " ".join(["words"] * 37) + " of 1,234 (56%)"  # 41 words
+    text = article(f"<h1>T</h1><p>{P1}</p><p>{QUESTION}</p><p>{long}</p><p>{P2}</p>")
+    assert text.body == [P1, QUESTION, long, P2] and text.polls == []
+
+
+# ------------------------------------------------------ degenerate pages
+@pytest.mark.parametrize("source", ["", "   \n", "<!-- nothing but a comment -->", "\x01\x02"])
+def test_an_empty_page_has_no_lines_and_no_fields(source: str) -> None:
+    page = ArticlePage(source, URL, fetched_at=T0)
+    assert page.lines == [] and page.title is None and page.body == [] and page.polls == []
+
+
+def test_an_empty_page_answers_class_selectors_with_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "SELECTORS", {"title": ["h1.title"], "body": [".text"]})
+    page = ArticlePage("<!-- nothing -->", URL, fetched_at=T0)
+    assert page.title is None and page.body == [] and page.selectors.find("title") == []
+
+
+def test_control_characters_are_deleted_and_lone_surrogates_replaced() -> None:
+    page = article("<p>One\x01 two\x0b three</p><p>a\ud800b</p>")
+    assert [line.text for line in page.lines] == ["One two three", "a?b"]
+
+
+# ------------------------------------------------------------- title edges
+def test_only_the_last_site_name_suffix_is_dropped_from_the_title() -> None:
+    page = article("", "<title>Russia | China | RIAC</title>")
+    assert page.title == "Russia | China"
+
+
+def test_a_headline_in_json_ld_is_a_metadata_title() -> None:
+    page = article("", '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "From LD"}</script>')
+    assert page.title == "From LD" and page.answered["title"] == "metadata"

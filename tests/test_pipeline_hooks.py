@@ -240,6 +240,14 @@ def test_a_lock_held_by_this_process_is_not_taken_again(tmp_path: Path) -> None:
         assert (tmp_path / "out" / ".lock").read_text().strip() != ""  # still the outer holder's
 
 
+def test_a_crawl_stopped_before_its_spider_opened_has_nothing_to_release(tmp_path: Path) -> None:
+    crawler = _crawler(tmp_path)
+    crawler.spider = _spider()
+    pipeline = ParquetPipeline.from_crawler(crawler)
+    pipeline.engine_stopped()  # open_spider never ran (another pipeline refused to open, say)
+    assert pipeline.lock is None and not (tmp_path / "out" / ".lock").exists()
+
+
 # ------------------------------------------------------------ the others
 def test_dedupe_passes_other_items_and_keeps_urls_apart(tmp_path: Path) -> None:
     crawler = _crawler(tmp_path)

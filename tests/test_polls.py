@@ -53,6 +53,7 @@ def test_two_polls_one_after_the_other_and_the_language_in_the_id() -> None:
 
 def test_results_without_a_question_are_no_poll() -> None:
     assert polls("Yes", "12 (60%)", "No", "8 (40%)")[0] == []
+    assert polls("Yes", "12 (160%)") == ([], [])  # not read at all: no warning about values of no poll
 
 
 def test_a_question_without_results_is_no_poll() -> None:
@@ -62,6 +63,7 @@ def test_a_question_without_results_is_no_poll() -> None:
 
 def test_two_plain_lines_after_a_question_end_it() -> None:
     assert polls("Is this a question?", "A line of running text.", "Another line.", "3 (100%)")[0] == []
+    assert polls("Is this a question?", "A line of running text.", "Another line.", "3 (300%)") == ([], [])
 
 
 def test_a_widget_label_ends_a_poll() -> None:

@@ -45,7 +45,7 @@ from riac_scraper.pages.cues import (
     looks_like_name,
     widget_kind,
 )
-from riac_scraper.pages.polls import parse_polls
+from riac_scraper.pages.polls import is_poll_question, parse_polls, poll_result
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.urls import canonical_url, classify, url_lang
 from riac_scraper.values import INT32_MAX, parse_date, parse_float, parse_int
@@ -183,6 +183,7 @@ class ArticlePage:
             or is_widget_debris(lines[start])
             or key(lines[start].text) == title_key
             or is_date_line(lines[start].text)
+            or self._is_label_value(start)
         ):
             start += 1
         end = start
@@ -193,6 +194,12 @@ class ArticlePage:
 
     window = cached_property(_get_window)
 
+    def _is_label_value(self, i: int) -> bool:
+        """A line that is the value of the label above it ("Type:" / "Analytics"),
+        where the label has none on its own line."""
+        label = FIELD_LABEL.match(self.lines[i - 1].text.strip()) if i > 0 else None
+        return label is not None and not label["value"] and not is_paragraph(self.lines[i].text)
+
     def _kind(self, i: int) -> str | None:
         line = self.lines[i]
         if kind := widget_kind(line.text):
@@ -202,16 +209,14 @@ class ArticlePage:
         return None
 
     def _poll_start(self, start: int, end: int) -> int | None:
-        """A poll without a title label: a question followed by "N (P%)" rows."""
+        """A poll without a title label: its question right above its first
+        "N (P%)" row, or one line higher (with the option's label between).
+        A result-like line with no question there is text, not a poll."""
         for i in range(start, end):
-            text = self.lines[i].text
-            if text.endswith(")") and "%" in text[-8:] and site.POLL_RESULT.search(text) and len(text.split()) <= 30:
-                j = i - 1
-                while j > start and not (
-                    site.POLL_QUESTION_NUMBER.match(self.lines[j].text) or self.lines[j].text.rstrip().endswith("?")
-                ):
-                    j -= 1
-                return j
+            if poll_result(self.lines[i].text):
+                for j in (i - 1, i - 2):
+                    if j >= start and is_poll_question(self.lines[j].text):
+                        return j
         return None
 
     @property
@@ -387,7 +392,12 @@ class ArticlePage:
 
     def _get_polls(self) -> list[PollSnapshot]:
         start, end = self.window
-        return parse_polls(self.lines[end:] + self.lines[:start], self.lang, self.url, self.fetched_at, self.warnings)
+        after, above = self.lines[end:], self.lines[:start]  # read apart: a poll never spans the text
+        return [
+            poll
+            for part in (after, above)
+            for poll in parse_polls(part, self.lang, self.url, self.fetched_at, self.warnings)
+        ]
 
     polls = cached_property(_get_polls)
 

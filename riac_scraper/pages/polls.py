@@ -7,6 +7,7 @@ any page's lines.  One pass over the lines: linear in the number of options.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from riac_scraper import site
 from riac_scraper.items import PollOption, PollSnapshot
@@ -16,6 +17,20 @@ from riac_scraper.urls import stable_id
 from riac_scraper.values import INT32_MAX, parse_float, parse_int
 
 MAX_RESULT_WORDS = 40  # a longer line is running text that happens to end in "(N%)"
+
+
+def poll_result(text: str) -> re.Match[str] | None:
+    """The result "N (P%)" that ends a poll option's line, if the line is one."""
+    text = text.strip()
+    if not (text.endswith(")") and "%" in text[-8:]) or len(text.split()) > MAX_RESULT_WORDS:
+        return None  # cheap checks first: most lines are no result
+    return site.POLL_RESULT.search(text)
+
+
+def is_poll_question(text: str) -> bool:
+    """A numbered line, or a line ending in "?" that is no widget label."""
+    text = text.strip()
+    return bool(site.POLL_QUESTION_NUMBER.match(text)) or (text.endswith("?") and widget_kind(text) is None)
 
 
 def parse_polls(
@@ -42,8 +57,7 @@ def parse_polls(
 
     for line in lines:
         text = line.text.strip()
-        result = site.POLL_RESULT.search(text) if text.endswith(")") and "%" in text[-8:] else None
-        if result and len(text.split()) <= MAX_RESULT_WORDS:
+        if result := poll_result(text):
             if question is not None:
                 options.append(
                     PollOption(
@@ -54,9 +68,8 @@ def parse_polls(
                 )
             pending = None
             continue
-        kind = widget_kind(text)
-        is_question = site.POLL_QUESTION_NUMBER.match(text) or (kind is None and text.endswith("?"))
-        if kind is not None or is_question:
+        is_question = is_poll_question(text)
+        if is_question or widget_kind(text) is not None:
             close()
             question, options, pending = None, [], None
             if is_question:
