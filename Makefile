@@ -46,7 +46,7 @@ lint: setup
 mirror: setup
 	$(BIN)/riac mirror --port 8000
 
-# Mutation testing (slow, not part of make test): about 30 minutes; writes QUALITY.md.
+# Mutation testing (slow, not part of make test or make check): about 15 minutes; writes QUALITY.md.
 mutation: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[mutation]"
 	$(BIN)/python -m tests.mutation_report
