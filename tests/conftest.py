@@ -137,13 +137,6 @@ def assert_archive_sound(output: Path) -> None:
             assert html.escape(row.title, quote=False) in record.content_stream().read().decode("utf-8", "replace")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that serves the mirror is end to end, whether or not its module says so."""
-    for item in items:
-        if "mirror" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Each test starts with empty memo caches: a cached answer from an earlier
