@@ -45,7 +45,7 @@ from riac_scraper.pages.cues import (
     looks_like_name,
     widget_kind,
 )
-from riac_scraper.pages.polls import is_poll_question, parse_polls, poll_result
+from riac_scraper.pages.polls import first_poll, parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.urls import canonical_url, classify, url_lang
 from riac_scraper.values import INT32_MAX, parse_date, parse_float, parse_int
@@ -189,8 +189,8 @@ class ArticlePage:
         end = start
         while end < len(lines) and self._kind(end) not in END_OF_TEXT:
             end += 1
-        poll = self._poll_start(start, end)
-        return start, poll if poll is not None else end
+        poll = first_poll(lines[start:end])  # a poll without a title label ends the text at its question
+        return start, end if poll is None else start + poll
 
     window = cached_property(_get_window)
 
@@ -206,17 +206,6 @@ class ArticlePage:
             return kind
         if line.links and is_link_row(line) and all(is_tag_link(href) for _, _, href in line.links):
             return "tags"
-        return None
-
-    def _poll_start(self, start: int, end: int) -> int | None:
-        """A poll without a title label: its question right above its first
-        "N (P%)" row, or one line higher (with the option's label between).
-        A result-like line with no question there is text, not a poll."""
-        for i in range(start, end):
-            if poll_result(self.lines[i].text):
-                for j in (i - 1, i - 2):
-                    if j >= start and is_poll_question(self.lines[j].text):
-                        return j
         return None
 
     @property
@@ -392,12 +381,8 @@ class ArticlePage:
 
     def _get_polls(self) -> list[PollSnapshot]:
         start, end = self.window
-        after, above = self.lines[end:], self.lines[:start]  # read apart: a poll never spans the text
-        return [
-            poll
-            for part in (after, above)
-            for poll in parse_polls(part, self.lang, self.url, self.fetched_at, self.warnings)
-        ]
+        page = (self.lang, self.url, self.fetched_at, self.warnings)
+        return parse_polls(self.lines[end:], *page) + parse_polls(self.lines[:start], *page)  # no poll spans the text
 
     polls = cached_property(_get_polls)
 

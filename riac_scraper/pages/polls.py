@@ -7,7 +7,7 @@ any page's lines.  One pass over the lines: linear in the number of options.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterator
 
 from riac_scraper import site
 from riac_scraper.items import PollOption, PollSnapshot
@@ -19,45 +19,17 @@ from riac_scraper.values import INT32_MAX, parse_float, parse_int
 MAX_RESULT_WORDS = 40  # a longer line is running text that happens to end in "(N%)"
 
 
-def poll_result(text: str) -> re.Match[str] | None:
-    """The result "N (P%)" that ends a poll option's line, if the line is one."""
-    text = text.strip()
-    if not (text.endswith(")") and "%" in text[-8:]) or len(text.split()) > MAX_RESULT_WORDS:
-        return None  # cheap checks first: most lines are no result
-    return site.POLL_RESULT.search(text)
-
-
-def is_poll_question(text: str) -> bool:
-    """A numbered line, or a line ending in "?" that is no widget label."""
-    text = text.strip()
-    return bool(site.POLL_QUESTION_NUMBER.match(text)) or (text.endswith("?") and widget_kind(text) is None)
-
-
-def parse_polls(
-    lines: list[Line], lang: str, source_url: str, observed_at: dt.datetime, warnings: list[str]
-) -> list[PollSnapshot]:
-    """Every poll in ``lines``."""
-    polls: list[PollSnapshot] = []
+def _read(lines: list[Line], warnings: list[str]) -> Iterator[tuple[int, str, list[PollOption]]]:
+    """Each poll in ``lines`` as (the index of its question's line, the
+    question, its options), in one pass."""
     question: str | None = None
+    asked_at = 0
     options: list[PollOption] = []
     pending: str | None = None
-
-    def close() -> None:
-        if question and options:
-            polls.append(
-                PollSnapshot(
-                    poll_id=stable_id(lang, key(question)),
-                    lang=lang,
-                    question=question,
-                    options=options,
-                    observed_at=observed_at,
-                    source_url=source_url,
-                )
-            )
-
-    for line in lines:
+    for i, line in enumerate(lines):
         text = line.text.strip()
-        if result := poll_result(text):
+        result = site.POLL_RESULT.search(text) if text.endswith(")") and "%" in text[-8:] else None
+        if result and len(text.split()) <= MAX_RESULT_WORDS:
             if question is not None:
                 options.append(
                     PollOption(
@@ -68,15 +40,39 @@ def parse_polls(
                 )
             pending = None
             continue
-        is_question = is_poll_question(text)
-        if is_question or widget_kind(text) is not None:
-            close()
+        kind = widget_kind(text)
+        is_question = site.POLL_QUESTION_NUMBER.match(text) or (kind is None and text.endswith("?"))
+        if kind is not None or is_question:
+            if question and options:
+                yield asked_at, question, options
             question, options, pending = None, [], None
             if is_question:
-                question = site.POLL_QUESTION_NUMBER.sub("", text).strip()
+                question, asked_at = site.POLL_QUESTION_NUMBER.sub("", text).strip(), i
             continue
         if question is not None and pending is not None and not options:
             question = None  # two plain lines after a question and no result: not a poll
         pending = text
-    close()
-    return polls
+    if question and options:
+        yield asked_at, question, options
+
+
+def parse_polls(
+    lines: list[Line], lang: str, source_url: str, observed_at: dt.datetime, warnings: list[str]
+) -> list[PollSnapshot]:
+    """Every poll in ``lines``."""
+    return [
+        PollSnapshot(
+            poll_id=stable_id(lang, key(question)),
+            lang=lang,
+            question=question,
+            options=options,
+            observed_at=observed_at,
+            source_url=source_url,
+        )
+        for _, question, options in _read(lines, warnings)
+    ]
+
+
+def first_poll(lines: list[Line]) -> int | None:
+    """The index of the first poll's question in ``lines``, if they hold a poll."""
+    return next((asked_at for asked_at, _, _ in _read(lines, [])), None)
