@@ -632,6 +632,12 @@ def test_a_result_line_above_the_title_is_no_poll_of_the_text_and_joins_no_poll(
     assert [[o.option for o in poll.options] for poll in page.polls] == [["Yes", "No"]]
 
 
+def test_a_value_out_of_range_in_an_unlabelled_poll_warns_once() -> None:
+    page = article(f"<h1>T</h1><p>{P1}</p><p>{QUESTION}</p><p>Yes 3 (150%)</p>")
+    assert page.body == [P1] and [o.percent for poll in page.polls for o in poll.options] == [None]
+    assert page.warnings == ["poll percent: 150.0 is outside 0.0..100.0"]  # finding the poll's start warns of nothing
+
+
 def test_a_poll_right_after_the_title_leaves_no_text() -> None:
     page = article(f"<h1>T</h1><p>{QUESTION}</p><p>Yes 3 (60%)</p><p>No 2 (40%)</p>")
     assert [(p.question, len(p.options)) for p in page.polls] == [(QUESTION, 2)]
