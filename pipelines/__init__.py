@@ -1,3 +1,5 @@
+# pipelines: cleans the spider's items (normalize, validate, dedupe) and hands them to storage (parquet).
+# May import storage/ and the top level's site, urls and items; never pages/, crawl/, api, cli or devtools/.
 """Item pipelines, one concern each, in this order (see ITEM_PIPELINES):
 
 1. ``normalize.NormalizePipeline`` (100): Unicode NFC, whitespace collapsed,

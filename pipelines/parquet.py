@@ -11,7 +11,7 @@ staging and records the reason: the crawl fails, and the next crawl into the
 same directory folds the staged rows in before its own. A row that Arrow
 refuses (a value out of a column's range that got past the extraction)
 becomes a failure record, never a lost page.  The output directory is
-locked for the whole crawl (``riac_scraper/outputdir.py``).
+locked for the whole crawl (``riac_scraper/storage/outputdir.py``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
-from riac_scraper.journal import CrawlJournal
-from riac_scraper.monitor import Tally
-from riac_scraper.outputdir import OutputLock, describe, hold
-from riac_scraper.records import article_row, failure_row, poll_rows
-from riac_scraper.store import DatasetStore
+from riac_scraper.storage.journal import CrawlJournal
+from riac_scraper.storage.outputdir import OutputLock, describe, hold
+from riac_scraper.storage.records import article_row, failure_row, poll_rows
+from riac_scraper.storage.store import DatasetStore
+from riac_scraper.storage.tally import Tally
 
 
 class ParquetPipeline:

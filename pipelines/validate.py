@@ -8,8 +8,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from riac_scraper.items import Article, CrawlFailure
-from riac_scraper.monitor import field_presence
+from riac_scraper.items import Article, CrawlFailure, field_presence
 
 logger = logging.getLogger(__name__)
 REQUIRED = ("url", "title", "paragraphs")

@@ -1,31 +1,21 @@
-"""``extract``: one page in, exactly the rows a crawl would store for it."""
+"""The public entries of extraction: ``extract``, one page in, exactly the rows
+a crawl would store for it; and the page objects of ``riac_scraper.pages``
+that do the work."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from w3lib.encoding import html_to_unicode
-
 from pipelines.normalize import normalize_article
 from pipelines.validate import validation_failure
-from riac_scraper.extraction import parse_article
-from riac_scraper.records import article_row, failure_row, poll_rows
+from riac_scraper.pages.article import ArticlePage, parse_article
+from riac_scraper.pages.fetched import decode_html
+from riac_scraper.pages.listing import ListingPage, listing_entries
+from riac_scraper.pages.polls import parse_polls
+from riac_scraper.storage.records import article_row, failure_row, poll_rows
 
-
-def _guess_encoding(body: bytes) -> str | None:
-    """For pages that declare no charset: UTF-8 if it decodes, else windows-1251."""
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1251"
-    return "utf-8"
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode a page by its HTTP header, BOM or meta charset, else by guessing."""
-    _, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_encoding)
-    return text
+__all__ = ["ArticlePage", "ListingPage", "decode_html", "extract", "listing_entries", "parse_article", "parse_polls"]
 
 
 def extract(

@@ -21,11 +21,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from riac_scraper.commands.crawl import verdict
-from riac_scraper.faults import FaultPlan
-from riac_scraper.mirror import BUNDLED_MIRROR, Mirror
-from riac_scraper.monitor import REPORT_NAME
-from riac_scraper.outputdir import OutputError, OutputLock, describe
+from riac_scraper.crawl.commands.crawl import verdict
+from riac_scraper.crawl.monitor import REPORT_NAME
+from riac_scraper.storage.outputdir import OutputError, OutputLock, describe
 
 
 class UsageError(Exception):
@@ -77,7 +75,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from riac_scraper.commands.crawl import USAGE_ERRORS, prepare
+    from riac_scraper.crawl.commands.crawl import USAGE_ERRORS, prepare
 
     settings = get_project_settings()
     overrides = _pairs(args.set, "-s")
@@ -91,7 +89,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         if args.mirror:
-            mirror = stack.enter_context(Mirror(Path(args.mirror_root)))
+            from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
+
+            mirror = stack.enter_context(Mirror(Path(args.mirror_root or BUNDLED_MIRROR)))
             spider_args["base_url"] = mirror.base_url
         try:
             lock = prepare(settings, spider_args)
@@ -118,8 +118,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_mirror(args: argparse.Namespace) -> int:
+    from riac_scraper.devtools.faults import FaultPlan
+    from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
+
     faults = FaultPlan(args.faults) if args.faults is not None else None
-    with Mirror(Path(args.root), port=args.port, faults=faults) as mirror:
+    with Mirror(Path(args.root or BUNDLED_MIRROR), port=args.port, faults=faults) as mirror:
         print(mirror.base_url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             mirror.thread.join()
@@ -146,7 +149,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from riac_scraper.bench import main as bench
+    from riac_scraper.devtools.bench import main as bench
 
     flags = ["--pages", str(args.pages), "--large", str(args.large), "--sample", str(args.sample)]
     return bench(flags + (["--extraction-only"] if args.extraction_only else []))
@@ -155,7 +158,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_recover(args: argparse.Namespace) -> int:
     """Fold the staged rows that crawls left in ``DIR`` (killed, or their commit
     failed) into its datasets, as the next crawl into it would."""
-    from riac_scraper.store import DatasetStore
+    from riac_scraper.storage.store import DatasetStore
 
     output = Path(args.output)
     if not (output / ".staging").is_dir():
@@ -256,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
 
     crawl = commands.add_parser("crawl", help="crawl into Parquet datasets and print a summary")
     crawl.add_argument("--mirror", action="store_true", help="serve the bundled mirror on loopback and crawl it")
-    crawl.add_argument("--mirror-root", default=str(BUNDLED_MIRROR), help=argparse.SUPPRESS)
+    crawl.add_argument("--mirror-root", help=argparse.SUPPRESS)
     crawl.add_argument("--output", help="dataset directory (default: -s RIAC_OUTPUT, else output)")
     crawl.add_argument("-a", dest="arg", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
     crawl.add_argument("-s", dest="set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
@@ -264,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     mirror = commands.add_parser("mirror", help="serve a mirror of the site on 127.0.0.1")
     mirror.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
-    mirror.add_argument("--root", default=str(BUNDLED_MIRROR), help="mirror directory (default: the bundled one)")
+    mirror.add_argument("--root", help="mirror directory (default: the bundled one)")
     mirror.add_argument("--faults", type=int, metavar="SEED", help="misbehave on a schedule from this seed")
     mirror.set_defaults(run=cmd_mirror)
 
@@ -296,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     recover.set_defaults(run=cmd_recover)
 
     bench = commands.add_parser(
-        "bench", help="measure throughput, per-page cost and memory (see riac_scraper/bench.py)"
+        "bench", help="measure throughput, per-page cost and memory (see riac_scraper/devtools/bench.py)"
     )
     bench.add_argument("--pages", type=int, default=2000, help="articles in the measured site (default 2000)")
     bench.add_argument("--large", type=int, default=20000, help="articles for the second RSS measure (default 20000)")

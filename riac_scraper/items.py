@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from riac_scraper.values import INT32_MAX
+INT32_MAX = 2**31 - 1  # the largest count the datasets' int32 columns hold
 
 
 @dataclass
@@ -107,3 +108,37 @@ class CrawlFailure:
     stage: str  # "download", "extract" or "validate"
     reason: str
     at: dt.datetime
+
+
+# The article fields whose presence a crawl measures (coverage floors, validation).
+COVERED_FIELDS = (
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "published",
+    "rating_votes",
+    "translation_url",
+    "regions",
+    "tags",
+    "detected_lang",
+)
+
+
+def field_presence(article: Article) -> dict[str, bool]:
+    """Which covered fields an article has a value for (0 votes is a value; an empty list is not)."""
+    return {
+        name: getattr(article, "paragraphs" if name == "body" else name) not in (None, "", [])
+        for name in COVERED_FIELDS
+    }
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_HOST_PORT = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|(?:[\w-]+\.)+[a-z]{2,})(?::\d+)\b", re.IGNORECASE)
+_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+
+
+def grouping_reason(reason: str) -> str:
+    """A failure reason without the URL, host or port it happened to name, so
+    that the same failure on every host and port can be grouped."""
+    return _IP.sub("<host>", _HOST_PORT.sub("<host>", _URL.sub("<url>", reason)))

@@ -26,7 +26,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 from parsel import Selector
@@ -36,14 +35,13 @@ from warcio.timeutils import iso_date_to_datetime
 from pipelines.normalize import normalize_article, normalize_poll
 from pipelines.validate import validation_failure
 from riac_scraper import site
-from riac_scraper.api import decode_html
 from riac_scraper.items import Article, CrawlFailure, PollSnapshot
-from riac_scraper.outputdir import OutputLock
-from riac_scraper.pages.fetched import article_page, is_html
+from riac_scraper.pages.fetched import article_page, decode_html, is_html
 from riac_scraper.pages.listing import ListingPage
-from riac_scraper.records import article_row, failure_row, poll_rows
-from riac_scraper.store import STAGED, DatasetStore, new_crawl_id
-from riac_scraper.urls import canonical_url, classify
+from riac_scraper.storage.outputdir import OutputLock
+from riac_scraper.storage.records import article_row, failure_row, poll_rows
+from riac_scraper.storage.store import STAGED, DatasetStore, new_crawl_id
+from riac_scraper.urls import classify, site_url
 
 DATASETS = ("articles", "polls", "failures")
 Part = dict[str, bytes]  # dataset -> the rows of one archive file, as an Arrow IPC stream
@@ -67,14 +65,6 @@ def archive_paths(patterns: Iterable[str]) -> list[Path]:
             if path not in found:
                 found.append(path)
     return found
-
-
-def _canonical(uri: str, base_url: str | None) -> str | None:
-    """The real-site URL of a fetched URL: a mirror's pages are the site's paths."""
-    parts = urlsplit(uri)
-    if base_url and parts.netloc == urlsplit(base_url).netloc:
-        return canonical_url(site.ORIGIN + parts.path + (f"?{parts.query}" if parts.query else ""))
-    return canonical_url(uri)
 
 
 def _info(record: Any) -> dict[str, str]:
@@ -112,7 +102,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                 continue
             if record.rec_type != "response" or record.http_headers is None:
                 continue
-            canonical = _canonical(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
+            canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
             kind = classify(canonical) if canonical else None
             home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
             if canonical is None or (kind is None and home is None):

@@ -5,8 +5,8 @@ politeness delays itself; see ``RiacSpider.from_crawler``.
 """
 
 BOT_NAME = "riac_scraper"
-SPIDER_MODULES = ["riac_scraper.spiders"]
-NEWSPIDER_MODULE = "riac_scraper.spiders"
+SPIDER_MODULES = ["riac_scraper.crawl.spider"]
+NEWSPIDER_MODULE = "riac_scraper.crawl"
 
 USER_AGENT = "riac-scraper/0.1 (research dataset crawler; polite, obeys robots.txt)"
 ROBOTSTXT_OBEY = True
@@ -26,9 +26,9 @@ ROBOTSTXT_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB, and no mor
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "riac_scraper.middlewares.RobotsTxtMiddleware": 100,
-    "riac_scraper.middlewares.HostBoundaryMiddleware": 40,
-    "riac_scraper.middlewares.RetryAfterMiddleware": 550,
+    "riac_scraper.crawl.middlewares.RobotsTxtMiddleware": 100,
+    "riac_scraper.crawl.middlewares.HostBoundaryMiddleware": 40,
+    "riac_scraper.crawl.middlewares.RetryAfterMiddleware": 550,
 }
 # A cut-short body is an error (and retried), never a page.
 DOWNLOAD_FAIL_ON_DATALOSS = True
@@ -39,7 +39,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages" line; riac_scraper.progress reports instead
+LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages" line; riac_scraper.crawl.progress reports instead
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Order matters: normalize before validating, validate before de-duplicating,
@@ -52,26 +52,26 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "riac_scraper.monitor.CrawlMonitor": 500,
-    "riac_scraper.archive.WarcArchive": 600,
-    "riac_scraper.progress.CrawlProgress": 700,
+    "riac_scraper.crawl.monitor.CrawlMonitor": 500,
+    "riac_scraper.storage.archive.WarcArchive": 600,
+    "riac_scraper.crawl.progress.CrawlProgress": 700,
 }
 RIAC_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 switches them off
 RIAC_PROGRESS = "log"  # or "bar": a rich progress bar on a terminal (pip install 'riac-scraper[progress]')
 # Our `crawl` command: Scrapy's, but it exits 1 when the crawl failed (see monitor.py).
-COMMANDS_MODULE = "riac_scraper.commands"
+COMMANDS_MODULE = "riac_scraper.crawl.commands"
 
 # Where the datasets go (relative to the working directory).
 RIAC_OUTPUT = "output"
 # RIAC_WRITE_DATASETS is set by `scrapy crawl` and `riac crawl` only (never
 # here, where it would override them): `scrapy parse`, `scrapy shell` and the
 # like never write datasets, archives or a report.
-# Where every received page is kept, as WARC files (see riac_scraper/archive.py):
+# Where every received page is kept, as WARC files (see riac_scraper/storage/archive.py):
 # None means <RIAC_OUTPUT>/archive; an empty value (-s RIAC_ARCHIVE=) switches it off.
 RIAC_ARCHIVE = None
 RIAC_ARCHIVE_MAX_BYTES = 1024**3  # a new file after this many bytes
 
-# When a crawl counts as failed (see riac_scraper/monitor.py). Coverage is the
+# When a crawl counts as failed (see riac_scraper/crawl/monitor.py). Coverage is the
 # share of article pages with a non-empty value; "field@section" limits a
 # threshold to one section.
 RIAC_MIN_COVERAGE = {

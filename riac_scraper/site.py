@@ -73,6 +73,9 @@ SHARE_BUTTONS = (
 )  # fmt: skip
 # The second page layout's header (confirmed in English): "In", "Login if you are already registered".
 LOGIN = ("Login if you are already registered", "In", "Войти", "Войдите, если вы уже зарегистрированы")
+# Labels that are everyday words: a label only when they are a whole line, never
+# when a line starts with them ("In 2024, ..." is text).
+WHOLE_LINE_ONLY = ("In",)
 # AMP copies open and close with these (confirmed in English).
 AMP_LABELS = ("Short version", "Full version", "Краткая версия", "Полная версия")
 REGION_LABEL = ("Region", "Регион")  # Russian unconfirmed
@@ -86,9 +89,7 @@ RATING = re.compile(
 NO_VOTES = re.compile(r"\(\s*(?:no votes|нет голосов)\s*\)", re.IGNORECASE)
 # " (4 votes)", " (1 vote)", " (62 голоса)"
 VOTE_COUNT = re.compile(r"\(\s*(?P<votes>\S+)\s+(?:votes?|голос(?:а|ов)?)\s*\)", re.IGNORECASE)
-# The same, found inside a line that holds more than one of them.
-RATING_ANYWHERE = RATING
-NO_VOTES_ANYWHERE = NO_VOTES
+# A vote count inside a line that holds more than one of them: digits only.
 VOTE_COUNT_ANYWHERE = re.compile(r"\(\s*(?P<votes>[\d\s\u00a0]{1,15})\s+(?:votes?|голос(?:а|ов)?)\s*\)", re.IGNORECASE)
 # One poll option's result: "33 (31%)", optionally preceded by its label.
 POLL_RESULT = re.compile(r"(?:^|\s)(?P<votes>\S+)\s*\(\s*(?P<percent>[^()%\s]+)\s*%\s*\)$")

@@ -95,6 +95,15 @@ def fetch_url(canonical: str, base_url: str | None) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
 
+def site_url(fetched: str, base_url: str | None) -> str | None:
+    """The canonical real-site URL of a fetched URL, the inverse of ``fetch_url``:
+    a mirror at ``base_url`` serves the site's paths."""
+    parts = urlsplit(fetched)
+    if base_url and parts.netloc == urlsplit(base_url).netloc:
+        return canonical_url(site.ORIGIN + parts.path + (f"?{parts.query}" if parts.query else ""))
+    return canonical_url(fetched)
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

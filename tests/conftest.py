@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from riac_scraper.mirror import Mirror
+from riac_scraper.devtools.mirror import Mirror
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

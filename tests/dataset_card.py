@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from riac_scraper.records import SCHEMAS
+from riac_scraper.storage.records import SCHEMAS
 
 # Columns that hold a value on every row (others may be null).
 NEVER_NULL = {

@@ -16,7 +16,7 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from riac_scraper.mirror import resolve
+from riac_scraper.devtools.mirror import resolve
 
 Answer = tuple[int, dict[str, str], bytes]
 

@@ -11,9 +11,9 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from riac_scraper.derived import name_key, person_ids
-from riac_scraper.mirror import Mirror
-from riac_scraper.records import SCHEMAS
+from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.storage.derived import name_key, person_ids
+from riac_scraper.storage.records import SCHEMAS
 from tests.conftest import SITE, page_path, run_crawl
 
 pytestmark = pytest.mark.e2e

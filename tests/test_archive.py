@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from riac_scraper.archive import NOT_MODIFIED_PROFILE, repair
-from riac_scraper.mirror import Mirror
+from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.reextract import reextract
+from riac_scraper.storage.archive import NOT_MODIFIED_PROFILE, repair
 from tests.conftest import SITE, assert_archive_sound, page_path, run_crawl, run_riac, warcio_check
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from riac_scraper.bench import BenchSite
+from riac_scraper.devtools.bench import BenchSite
 from tests.conftest import run_riac
 
 pytestmark = pytest.mark.e2e

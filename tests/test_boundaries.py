@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riac_scraper.mirror import Mirror
+from riac_scraper.devtools.mirror import Mirror
 from tests.conftest import ROOT, SITE, run_crawl
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from riac_scraper import __version__
-from riac_scraper.mirror import Mirror
+from riac_scraper.devtools.mirror import Mirror
 from tests.conftest import ROOT, SEED_URL, run_crawl, run_riac
 
 pytestmark = pytest.mark.e2e
@@ -136,7 +136,7 @@ def test_progress_lines_and_quiet_third_party_loggers(mirror: Mirror, tmp_path: 
     import io
     import logging
 
-    from riac_scraper.progress import quiet_third_party
+    from riac_scraper.crawl.progress import quiet_third_party
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from riac_scraper.mirror import Mirror
-from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
 from tests.conftest import (
     SEED_URL,

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from riac_scraper.records import SCHEMAS
+from riac_scraper.storage.records import SCHEMAS
 from tests.conftest import ROOT
 from tests.dataset_card import type_name
 

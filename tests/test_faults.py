@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riac_scraper.faults import TRANSIENT, FaultPlan
-from riac_scraper.middlewares import retry_after_seconds
-from riac_scraper.mirror import Mirror
-from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from riac_scraper.crawl.middlewares import retry_after_seconds
+from riac_scraper.devtools.faults import TRANSIENT, FaultPlan
+from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
 from tests.conftest import SITE, run_crawl
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riac_scraper import extract
-from riac_scraper.values import parse_date, parse_float, parse_int
+from riac_scraper.pages.values import parse_date, parse_float, parse_int
 from tests.conftest import SEED_URL, page_path
 
 URL = "https://russiancouncil.ru/en/analytics-and-comments/comments/fuzzed/"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from riac_scraper.mirror import Mirror
+from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 from tests.conftest import SITE, mirror_counts, page_path, run_crawl

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riac_scraper.outputdir import OutputLock
 from riac_scraper.site import ORIGIN
+from riac_scraper.storage.outputdir import OutputLock
 from tests.conftest import ROOT, SITE, crawl_command, mirror_counts, run_crawl, run_riac
 from tests.hostile import Scripted, page
 

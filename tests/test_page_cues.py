@@ -469,3 +469,17 @@ def test_is_paragraph_needs_ten_words_and_a_final_stop() -> None:
     assert not is_paragraph(" ".join(["word"] * 8) + " end.")
     assert not is_paragraph(" ".join(["word"] * 12))
     assert is_paragraph(" ".join(["слово"] * 10) + "»")
+
+
+def test_a_whole_line_only_label_is_never_cut_from_the_start_of_a_line() -> None:
+    from riac_scraper import site
+    from riac_scraper.pages.cues import cut_points, widget_kind
+    from riac_scraper.pages.reading import Line
+
+    assert site.WHOLE_LINE_ONLY == ("In",)
+    assert widget_kind("In") == "login"
+    assert widget_kind("In 2024, the talks resumed") is None
+    assert cut_points(Line("In 2024, the talks resumed after a long pause.")) == []
+    # a label not so marked is cut where it starts a line; this one is not
+    assert cut_points(Line("Print | Read in English")) == [0, 5, 8, 23]
+    assert cut_points(Line("In | Read in English")) == []

@@ -17,10 +17,10 @@ from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline, normalize_poll
 from pipelines.parquet import ParquetPipeline
 from pipelines.validate import ValidatePipeline, validation_failure
+from riac_scraper.crawl.spider import RiacSpider
 from riac_scraper.items import Article, ArticleSeen, Author, CrawlFailure, PageDone, PollOption, PollSnapshot
-from riac_scraper.journal import CrawlJournal
-from riac_scraper.outputdir import OutputLock
-from riac_scraper.spiders.riac import RiacSpider
+from riac_scraper.storage.journal import CrawlJournal
+from riac_scraper.storage.outputdir import OutputLock
 
 T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 EN = "https://russiancouncil.ru/en/news/first/"

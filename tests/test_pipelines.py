@@ -9,8 +9,8 @@ from scrapy.utils.test import get_crawler
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import normalize_article, normalize_text
 from pipelines.validate import ValidatePipeline
+from riac_scraper.crawl.spider import RiacSpider
 from riac_scraper.items import Article, Author, CrawlFailure
-from riac_scraper.spiders.riac import RiacSpider
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 URL = "https://russiancouncil.ru/en/news/x/"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riac_scraper.mirror import Mirror
-from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from tests.conftest import ROOT, SITE, assert_archive_sound, crawl_command, run_crawl
 
 pytestmark = pytest.mark.e2e

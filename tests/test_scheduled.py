@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from riac_scraper.mirror import Mirror
-from riac_scraper.records import CRAWL_STATE_COLUMNS, SCHEMAS
+from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from tests.conftest import ROOT, SITE, run_crawl
 from tests.hostile import Scripted, page
 

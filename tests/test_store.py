@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from riac_scraper.items import Article, Author, CrawlFailure
-from riac_scraper.records import article_row, failure_row
-from riac_scraper.store import DatasetStore
+from riac_scraper.storage.records import article_row, failure_row
+from riac_scraper.storage.store import DatasetStore
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipelines.normalize import normalize_text
 from riac_scraper import extract
-from riac_scraper.records import option_id
+from riac_scraper.storage.records import option_id
 from tests.fixtures.build_mirror import load_polls
 from tests.quality_gate import stored_fields
 

@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 
 from riac_scraper import extract
-from riac_scraper.mirror import resolve
-from riac_scraper.records import CRAWL_STATE_COLUMNS
+from riac_scraper.devtools.mirror import resolve
+from riac_scraper.storage.records import CRAWL_STATE_COLUMNS
 from tests.conftest import ROOT, SEED_URL, SITE, page_path, run_riac
 
 pytestmark = pytest.mark.e2e

@@ -289,3 +289,20 @@ def test_a_url_without_a_host_is_never_within_a_boundary() -> None:
     assert within_boundary("http:///x/", "http://xxxx") is False
     assert within_boundary("http://xxxx/x/", "http:///") is False
     assert within_boundary("http:///x/", None) is False
+
+
+def test_site_url_is_the_inverse_of_fetch_url() -> None:
+    from riac_scraper.urls import site_url
+
+    base = "http://127.0.0.1:8000"
+    article = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a-title/"
+    assert site_url(fetch_url(article, base), base) == article
+    assert site_url("http://127.0.0.1:8000/en/news/?PAGEN_1=3", base) == "https://russiancouncil.ru/en/news/?PAGEN_1=3"
+    assert site_url("http://127.0.0.1:8000/en/news/?utm_source=x", base) == "https://russiancouncil.ru/en/news/"
+    # a URL of the site itself, with or without a mirror, is its canonical form
+    assert site_url("http://www.russiancouncil.ru/en/news/a-title", base) == "https://russiancouncil.ru/en/news/a-title/"
+    assert site_url("http://www.russiancouncil.ru/en/news/a-title", None) == "https://russiancouncil.ru/en/news/a-title/"
+    # another port of the mirror's host is not the mirror; another host is not the site
+    assert site_url("http://127.0.0.1:8001/en/news/", base) is None
+    assert site_url("https://example.org/en/news/", base) is None
+    assert site_url("http://127.0.0.1:8000/en/news/", None) is None

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from riac_scraper.values import parse_date, parse_float, parse_int
+from riac_scraper.pages.values import parse_date, parse_float, parse_int
 
 
 @pytest.mark.parametrize(("text", "value"), [("4", 4), (" 62 ", 62), ("1\u00a0234", 1234)])

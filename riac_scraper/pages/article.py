@@ -26,9 +26,7 @@ from lxml import etree
 from parsel import Selector
 
 from riac_scraper import site
-from riac_scraper.items import Article, Author, PollSnapshot
-from riac_scraper.language import detect_language
-from riac_scraper.metadata import PageMetadata, read_metadata
+from riac_scraper.items import INT32_MAX, Article, Author, PollSnapshot
 from riac_scraper.pages.cues import (
     END_OF_TEXT,
     FIELD_LABEL,
@@ -45,10 +43,12 @@ from riac_scraper.pages.cues import (
     looks_like_name,
     widget_kind,
 )
+from riac_scraper.pages.language import detect_language
+from riac_scraper.pages.metadata import PageMetadata, read_metadata
 from riac_scraper.pages.polls import first_poll, parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
+from riac_scraper.pages.values import parse_date, parse_float, parse_int
 from riac_scraper.urls import canonical_url, classify, url_lang
-from riac_scraper.values import INT32_MAX, parse_date, parse_float, parse_int
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")

@@ -12,7 +12,7 @@ import unicodedata
 
 from riac_scraper import site
 from riac_scraper.pages.reading import Line
-from riac_scraper.values import parse_date
+from riac_scraper.pages.values import parse_date
 
 
 def _key(text: str) -> str:
@@ -45,7 +45,7 @@ _LABEL_AT = re.compile(
     "|".join(
         re.escape(label).replace(r"\ ", r"\s+")
         for label in sorted({x for g in WIDGET_LABELS.values() for x in g}, key=len, reverse=True)
-        if len(label) > 3  # "In" is a label only as a whole line
+        if label not in labels(site.WHOLE_LINE_ONLY)
     ),
     re.IGNORECASE,
 )
@@ -171,7 +171,7 @@ def is_tag_link(href: str) -> bool:
 
 # ------------------------------------------------------------------ cutting
 def _vote_patterns(text: str) -> list[re.Match[str]]:
-    patterns = (site.RATING_ANYWHERE, site.NO_VOTES_ANYWHERE, site.VOTE_COUNT_ANYWHERE)
+    patterns = (site.RATING, site.NO_VOTES, site.VOTE_COUNT_ANYWHERE)
     return [m for pattern in patterns for m in pattern.finditer(text)]
 
 
@@ -232,7 +232,7 @@ def cut_points(line: Line) -> list[int]:
         rest = text
         for m in patterns:
             rest = rest.replace(m.group(0), " ")
-        if cuts or site.RATING_ANYWHERE.search(text) or len(rest.split()) <= 6:
+        if cuts or site.RATING.search(text) or len(rest.split()) <= 6:
             for m in patterns:
                 cuts += [m.start(), m.end()]
     # "Region: Russia Type: News"

@@ -6,12 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from riac_scraper.api import decode_html
+from w3lib.encoding import html_to_unicode
+
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure
 from riac_scraper.pages.article import parse_article
 
 logger = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _guess_encoding(body: bytes) -> str | None:
+    """For pages that declare no charset: UTF-8 if it decodes, else windows-1251."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1251"
+    return "utf-8"
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page by its HTTP header, BOM or meta charset, else by guessing."""
+    _, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_encoding)
+    return text
 
 
 def is_html(body: bytes, content_type: str | None) -> bool:

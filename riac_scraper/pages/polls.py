@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 from riac_scraper import site
-from riac_scraper.items import PollOption, PollSnapshot
+from riac_scraper.items import INT32_MAX, PollOption, PollSnapshot
 from riac_scraper.pages.cues import key, widget_kind
 from riac_scraper.pages.reading import Line
+from riac_scraper.pages.values import parse_float, parse_int
 from riac_scraper.urls import stable_id
-from riac_scraper.values import INT32_MAX, parse_float, parse_int
 
 MAX_RESULT_WORDS = 40  # a longer line is running text that happens to end in "(N%)"
 

@@ -117,7 +117,7 @@ class CrawlProgress:
         share = f" ({done / known:.0%})" if known else ""
         rate = done / max(time.monotonic() - self.started, 1e-9)
         left = f", {_duration((known - done) / rate)} left" if known > done and rate > 0 else ""
-        logging.getLogger("riac_scraper.progress").info(
+        logging.getLogger("riac_scraper.crawl.progress").info(
             "progress: %d of %d articles done%s, %.0f pages/min%s", done, known, share, per_minute, left
         )
 

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from riac_scraper.records import ARTICLE_VERSIONS, AUTHORS, SCHEMAS
+from riac_scraper.storage.records import ARTICLE_VERSIONS, AUTHORS, SCHEMAS
 from riac_scraper.urls import stable_id
 
 PARTITION = "lang"

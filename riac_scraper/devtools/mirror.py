@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from riac_scraper.faults import FaultPlan
+from riac_scraper.devtools.faults import FaultPlan
 
-BUNDLED_MIRROR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
+BUNDLED_MIRROR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "site"
 _TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
 
 

@@ -44,8 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from riac_scraper.derived import ensure_datasets, poll_groups, visible_files, write_authors, write_versions
-from riac_scraper.records import SCHEMAS, TIMESTAMP, article_id, author_id
+from riac_scraper.storage.derived import ensure_datasets, poll_groups, visible_files, write_authors, write_versions
+from riac_scraper.storage.records import SCHEMAS, TIMESTAMP, article_id, author_id
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"

@@ -26,15 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from scrapy import Spider, signals
@@ -42,135 +39,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from riac_scraper import __version__
-from riac_scraper.items import Article
-from riac_scraper.records import article_id
-from riac_scraper.store import DatasetStore
-from riac_scraper.thresholds import COVERED_FIELDS, read_thresholds
-from riac_scraper.urls import classify, url_lang
+from riac_scraper.crawl.thresholds import read_thresholds
+from riac_scraper.items import grouping_reason
+from riac_scraper.storage.tally import Tally
 
 REPORT_NAME = "crawl-report.json"
 DATASETS = ("articles", "article_versions", "authors", "polls", "failures")
 INCOMPLETE_REASONS = ("closespider_timeout",)  # with a JOBDIR: stopped on purpose, resumed by the next run
 URLS_LISTED = 20  # per failure reason, in the report
-
-
-def field_presence(article: Article) -> dict[str, bool]:
-    """Which covered fields an article has a value for (0 votes is a value; an empty list is not)."""
-    return {
-        name: getattr(article, "paragraphs" if name == "body" else name) not in (None, "", [])
-        for name in COVERED_FIELDS
-    }
-
-
-def _present(column: pa.ChunkedArray) -> list[bool]:
-    """Which values are non-empty, without turning long texts into Python strings."""
-    if pa.types.is_string(column.type):
-        present = pc.greater(pc.utf8_length(column), 0)
-    elif pa.types.is_list(column.type):
-        present = pc.greater(pc.list_value_length(column), 0)
-    else:
-        present = pc.is_valid(column)
-    return pc.fill_null(present, False).to_pylist()
-
-
-@dataclass
-class Tally:
-    """What a crawl staged, counted for the report: computed from the staged
-    rows themselves, so that a crawl resumed after a kill is judged whole."""
-
-    pages: Counter[str] = field(default_factory=Counter)  # group ("all" or a section) -> article pages
-    present: Counter[str] = field(default_factory=Counter)  # "field@group" -> pages with a value
-    fallback: Counter[str] = field(default_factory=Counter)
-    written: dict[str, str] = field(default_factory=dict)  # url -> content hash, of the articles written
-    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
-    unchanged: int = 0  # stored articles not fetched again (listing entry unchanged, or a 304)
-    unchanged_by_lang: Counter[str] = field(default_factory=Counter)
-    landed: set[str] = field(default_factory=set)  # article ids with a row, a failure or an unchanged mark
-
-    @property
-    def articles(self) -> int:
-        return len(self.written)
-
-    @classmethod
-    def from_store(cls, store: DatasetStore) -> Tally:
-        tally = cls()
-        for table in store.staged_tables("articles"):
-            tally.landed.update(table.column("article_id").to_pylist())
-            urls, digests = table.column("url").to_pylist(), table.column("content_hash").to_pylist()
-            tally.written.update(zip(urls, digests, strict=True))
-            present = {name: _present(table.column(name)) for name in COVERED_FIELDS}
-            sections, fallbacks = table.column("section").to_pylist(), table.column("fallback_fields").to_pylist()
-            for row, (section, fallback) in enumerate(zip(sections, fallbacks, strict=True)):
-                tally._count(section, {name: present[name][row] for name in COVERED_FIELDS}, fallback or [])
-        for row in store.staged_rows("failures", ["url", "stage", "reason"]):
-            tally.landed.add(article_id(row["url"]))
-            tally.failed.append((row["url"], row["stage"], row["reason"]))
-            if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
-                tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
-        for table in store.staged_tables("seen"):
-            tally.unchanged += table.num_rows
-            tally.unchanged_by_lang.update(table.column("lang").to_pylist())
-            tally.landed.update(table.column("article_id").to_pylist())
-        return tally
-
-    def __repr__(self) -> str:  # shown in the crawl's stats dump
-        return f"Tally(articles={self.articles}, unchanged={self.unchanged}, failures={len(self.failed)})"
-
-    def _count(self, section: str | None, present: dict[str, bool], fallback: list[str]) -> None:
-        for group in ("all", section) if section else ("all",):
-            self.pages[group] += 1
-            for name, has_value in present.items():
-                self.present[f"{name}@{group}"] += has_value
-            for name in fallback:
-                self.fallback[f"{name}@{group}"] += 1
-
-    def coverage(self) -> dict[str, dict[str, Any]]:
-        table = {}
-        for group, pages in sorted(self.pages.items()):
-            for name in COVERED_FIELDS:
-                key = name if group == "all" else f"{name}@{group}"
-                table[key] = {
-                    "pages": pages,
-                    "share": round(self.present[f"{name}@{group}"] / pages, 4),
-                    "fallback_share": round(self.fallback[f"{name}@{group}"] / pages, 4),
-                }
-        return table
-
-    def unaccounted(self, decided: set[str], landed_as: dict[str, str]) -> list[str]:
-        """The article URLs the crawl decided to fetch that ended in no row,
-        no failure and no unchanged mark."""
-        return sorted(
-            url
-            for url in decided
-            if article_id(url) not in self.landed and article_id(landed_as.get(url, url)) not in self.landed
-        )
-
-    def articles_by_kind(self, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
-        """Articles new, changed, unchanged and failed, in all and per language.
-        A re-fetched article whose text did not change counts as unchanged."""
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for url, digest in self.written.items():
-            stored = known.get(url)
-            kind = "new" if stored is None else "unchanged" if stored.get("content_hash") == digest else "changed"
-            counts[url_lang(url)][kind] += 1
-        for lang, seen in self.unchanged_by_lang.items():
-            counts[lang]["unchanged"] += seen
-        for url, _, _ in self.failed:
-            if (kind := classify(url)) is not None and kind.kind == "article":
-                counts[url_lang(url)]["failed"] += 1
-        kinds = ("new", "changed", "unchanged", "failed")
-        by_lang = {lang: {k: counts[lang][k] for k in kinds} for lang in sorted(counts)}
-        return {"all": {k: sum(c[k] for c in by_lang.values()) for k in kinds}, **by_lang}
-
-
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-_HOST_PORT = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|(?:[\w-]+\.)+[a-z]{2,})(?::\d+)\b", re.IGNORECASE)
-_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
-
-
-def grouping_reason(reason: str) -> str:
-    """A failure reason without the URL, host or port it happened to name."""
-    return _IP.sub("<host>", _HOST_PORT.sub("<host>", _URL.sub("<url>", reason)))
 
 
 def _failures(failed: list[tuple[str, str, str]], known: set[str]) -> dict[str, list[dict[str, Any]]]:

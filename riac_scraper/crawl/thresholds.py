@@ -14,19 +14,7 @@ from typing import Any
 
 from riac_scraper import settings as defaults
 from riac_scraper import site
-
-COVERED_FIELDS = (
-    "title",
-    "lead",
-    "body",
-    "authors",
-    "published",
-    "rating_votes",
-    "translation_url",
-    "regions",
-    "tags",
-    "detected_lang",
-)
+from riac_scraper.items import COVERED_FIELDS
 
 
 class SettingError(ValueError):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-INT32_MAX = 2**31 - 1  # the largest count the datasets' int32 columns hold
-
 _MONTH_NAMES = (
     "january february march april may june july august september october november december",
     "jan feb mar apr may jun jul aug sep oct nov dec",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from riac_scraper.store import new_crawl_id
+from riac_scraper.storage.store import new_crawl_id
 
 JOURNAL_NAME = "riac-journal.txt"
 

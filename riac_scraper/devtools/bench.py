@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from riac_scraper import site
-from riac_scraper.mirror import BUNDLED_MIRROR
+from riac_scraper.devtools.mirror import BUNDLED_MIRROR
 from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 
@@ -248,7 +248,7 @@ def crawl(kind: str, base_url: str, articles: int) -> dict[str, Any]:
             [
                 sys.executable,
                 "-m",
-                "riac_scraper.bench",
+                "riac_scraper.devtools.bench",
                 "--child",
                 kind,
                 "--base-url",
@@ -275,8 +275,8 @@ def per_page_times(site: BenchSite, sample: int, *, small: bool = False) -> dict
     trafilatura's bare_extraction, and their per-page ratio."""
     from trafilatura import bare_extraction
 
-    from riac_scraper.extraction import parse_article
-    from riac_scraper.language import detect_language
+    from riac_scraper.api import parse_article
+    from riac_scraper.pages.language import detect_language
 
     times: dict[str, list[float]] = {"ours": [], "langdetect": [], "trafilatura": [], "ratio": []}
     step = max(1, site.articles // sample)
@@ -338,7 +338,7 @@ def _in_memory(paths: list[Path]) -> float:
     from pipelines.normalize import normalize_article
     from pipelines.validate import validation_failure
     from riac_scraper.pages.fetched import article_page
-    from riac_scraper.records import article_row
+    from riac_scraper.storage.records import article_row
 
     pages = []
     for path in paths:

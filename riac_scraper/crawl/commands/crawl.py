@@ -2,7 +2,7 @@
 
 Scrapy's own command exits 0 however a crawl went, unless the spider could
 not even start. This one also exits 1, printing the reasons, when the crawl
-monitor (riac_scraper/monitor.py) found problems or never gave its verdict
+monitor (riac_scraper/crawl/monitor.py) found problems or never gave its verdict
 (a crawl stopped by a second Ctrl-C), and 2, with one line, when the output
 directory cannot be written or another crawl is writing it.
 """
@@ -17,9 +17,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from riac_scraper.outputdir import OutputError, OutputLock
-from riac_scraper.spiders.riac import SpiderArgumentError, check_arguments
-from riac_scraper.thresholds import SettingError, read_thresholds
+from riac_scraper.crawl.spider import SpiderArgumentError, check_arguments
+from riac_scraper.crawl.thresholds import SettingError, read_thresholds
+from riac_scraper.storage.outputdir import OutputError, OutputLock
 
 USAGE_ERRORS = (OutputError, SettingError, SpiderArgumentError)
 

@@ -30,13 +30,12 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from riac_scraper import site
-from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot
-from riac_scraper.journal import CrawlJournal
-from riac_scraper.monitor import grouping_reason
+from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot, grouping_reason
 from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
-from riac_scraper.store import read_article_index
-from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url, stable_id
+from riac_scraper.storage.journal import CrawlJournal
+from riac_scraper.storage.store import read_article_index
+from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url, site_url, stable_id
 
 ARGUMENTS = ("base_url", "urls", "sections", "lang", "full")
 
@@ -213,10 +212,7 @@ class RiacSpider(scrapy.Spider):
         """The real-site URL a response answers for, following redirects."""
         if not response.meta.get("redirect_urls"):
             return requested
-        parts = urlsplit(response.url)
-        if self.base_url and parts.netloc == urlsplit(self.base_url).netloc:
-            return canonical_url(site.ORIGIN + parts.path + ("?" + parts.query if parts.query else "")) or requested
-        return canonical_url(response.url) or requested
+        return site_url(response.url, self.base_url) or requested
 
     async def start(self) -> AsyncIterator[Any]:
         if not self.full and not self.url_file:
