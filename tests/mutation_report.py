@@ -5,7 +5,7 @@
     python -m tests.mutation_report --show 'riac_scraper.urls*'  # each mutant not detected, with its change
 
 mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the
-extraction package (``riac_scraper/pages/``), ``values.py``, ``urls.py`` and
+extraction package (``riac_scraper/pages/``, values included), ``urls.py`` and
 ``pipelines/``, and runs the fast in-process tests against every mutant.
 The section records the command, the date, the commit, a hash of the
 measured source files (tests/test_quality_record.py fails when they have
