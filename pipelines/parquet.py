@@ -95,6 +95,9 @@ class ParquetPipeline:
             if self.journal is not None and reason != "finished":
                 spider.logger.info("crawl not finished (%s): staging kept for the resumed run", reason)
                 return
+            discovery = getattr(spider, "discovery", None)  # the spider's account (crawl/discovery.py)
+            if discovery is not None:  # the sources known at the end, not only those known at each fetch
+                self.store.found_by = discovery.by_url(getattr(spider, "landed_as", {}))
             self.store.commit()
         except Exception as exc:  # the crawl fails, naming why; the staged rows stay for the next run
             self.stats.set_value("riac/commit_error", f"{describe(exc)} (staged rows kept in {self.store.staging})")

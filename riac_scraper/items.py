@@ -73,6 +73,11 @@ class Article:
     # offset of its response record.
     warc_file: str | None = None
     warc_offset: int | None = None
+    # The discovery sources that found the article (see crawl/discovery.py).
+    found_by: list[str] = field(default_factory=list)
+    # The article URLs the page links to (teasers, related materials, its
+    # translation): a discovery source, not stored.
+    linked: list[str] = field(default_factory=list, repr=False)
 
     @property
     def body(self) -> str:

@@ -92,3 +92,17 @@ RIAC_MIN_ARTICLES = 1
 # a page that lists the same articles as an earlier one also ends it.
 RIAC_MAX_LISTING_PAGES = 2000
 RIAC_MAX_FAILURE_SHARE = 0.1
+
+# Where article URLs are found (see riac_scraper/crawl/discovery.py): each
+# source is on unless switched off here or with -s NAME=0.
+RIAC_DISCOVERY_LISTINGS = True  # section listings and their pagination, linked or probed
+RIAC_DISCOVERY_SITEMAPS = True  # robots.txt's sitemaps, else /sitemap.xml
+RIAC_DISCOVERY_FEEDS = True  # the RSS feeds of site.FEED_PATHS
+RIAC_DISCOVERY_LINKS = True  # links between articles
+# The crawl fails when the listings reach fewer of a section's articles than
+# its sitemap lists, by more than this share of the articles either found.
+RIAC_MAX_DISCOVERY_GAP = 0.05
+# A first listing page with at least this many articles and no way to a second
+# page (no link, and probing found none) fails the crawl, unless a sitemap
+# covers the section: its pagination is most likely not being followed. 0 switches it off.
+RIAC_FULL_LISTING_PAGE = 10

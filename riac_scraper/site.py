@@ -31,6 +31,18 @@ DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs", "colu
 HOME_PATHS = {"en": "/en/", "ru": "/"}
 
 PAGINATION_PARAM = re.compile(r"^PAGEN_\d+$")
+# The parameter a listing page is probed with when it shows no way to the
+# next page (1C-Bitrix; confirmed on search and tag listings).
+PROBE_PARAM = "PAGEN_1"
+
+# Discovery beside the listings (riac_scraper/crawl/discovery.py).
+ROBOTS_PATH = "/robots.txt"
+SITEMAP_PATHS = ("/sitemap.xml",)  # read when robots.txt names no sitemap
+# RSS feeds: those of SITE.md (seen live) and of public feed-reader configurations.
+FEED_PATHS = {
+    "en": ("/en/rss/", "/en/rss/analytics-and-comments/", "/en/rss/analytics/"),
+    "ru": ("/rss/", "/rss/all/", "/rss/analytics-and-comments/"),
+}
 
 _SECTION_RE = "|".join(["analytics", "comments", "interview"])
 ARTICLE_PATH = re.compile(

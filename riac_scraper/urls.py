@@ -144,6 +144,17 @@ def listing_url(section: str, lang: str) -> str:
     return site.ORIGIN + prefix + site.SECTION_PATHS[section]
 
 
+def next_listing_page(canonical: str) -> str:
+    """The listing page after ``canonical``: its pagination parameter (else
+    ``site.PROBE_PARAM``) one higher, for probing a listing that links no next page."""
+    parts = urlsplit(canonical)
+    query = dict(parse_qsl(parts.query))
+    param = next((k for k in sorted(query) if site.PAGINATION_PARAM.match(k)), site.PROBE_PARAM)
+    number = query.get(param, "1")
+    query[param] = str(int(number) + 1 if number.isdigit() else 2)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(query.items())), ""))
+
+
 def stable_id(*parts: str) -> str:
     """A short, stable identifier: the first 16 hex digits of a SHA-256."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -28,7 +28,11 @@ SEED_URL = (
 
 
 def mirror_counts() -> dict[str, int]:
-    """What the bundled mirror holds: articles (in all, per language) and listing pages."""
+    """What the bundled mirror holds: articles (in all, per language) and listing
+    pages; and the requests a crawl makes beside them: one probe past the last
+    page of each listing with articles, the sitemaps, the feed URLs it tries."""
+    from riac_scraper import site as site_knowledge
+
     urls = [json.loads(p.read_text("utf-8"))["url"] for p in EXPECTED.glob("*.json")]
     listings = tomllib.loads((FIXTURES / "listings.toml").read_text("utf-8"))["listing"]
     return {
@@ -36,6 +40,9 @@ def mirror_counts() -> dict[str, int]:
         "en": sum("/en/" in u for u in urls),
         "ru": sum("/en/" not in u for u in urls),
         "listing_pages": sum(len(listing["pages"]) for listing in listings),
+        "probes": sum(bool(listing["pages"][-1]) for listing in listings),
+        "sitemaps": len(list(SITE.glob("sitemap*.xml*"))),
+        "feeds": sum(len(paths) for paths in site_knowledge.FEED_PATHS.values()),
     }
 
 

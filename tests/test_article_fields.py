@@ -709,3 +709,22 @@ def test_only_the_last_site_name_suffix_is_dropped_from_the_title() -> None:
 def test_a_headline_in_json_ld_is_a_metadata_title() -> None:
     page = article("", '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "From LD"}</script>')
     assert page.title == "From LD" and page.answered["title"] == "metadata"
+
+
+def test_linked_articles_are_the_other_articles_the_page_links_to_once_in_page_order() -> None:
+    body = (
+        '<a href="/en/news/second-story/">teaser</a>'
+        '<a href="https://www.russiancouncil.ru/en/analytics-and-comments/analytics/first-analysis">related</a>'
+        '<a href="/en/news/second-story/#comments">again</a>'
+        f'<a href="{URL}">this page</a><a href="/en/news/">a listing</a><a href="https://example.org/en/news/x/">off</a>'
+        '<a>no href</a><a href="http://[::1">broken</a>'
+    )
+    page = article(body)
+    assert page.linked == [
+        "https://russiancouncil.ru/en/news/second-story/",
+        "https://russiancouncil.ru/en/analytics-and-comments/analytics/first-analysis/",
+    ]
+    assert page.to_item().linked == page.linked
+    # relative links resolve against the page's base
+    based = ArticlePage(html('<a href="next-story/">x</a>'), URL, base="https://russiancouncil.ru/en/news/")
+    assert based.linked == ["https://russiancouncil.ru/en/news/next-story/"]

@@ -210,7 +210,14 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     n = mirror_counts()
     assert first["articles"]["all"] == {"new": n["articles"], "changed": 0, "unchanged": 0, "failed": 0}
     assert (first["articles"]["en"]["new"], first["articles"]["ru"]["new"]) == (n["en"], n["ru"])
-    assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + 2 + 1  # home pages, robots.txt
+    beside = 2 + 1 + n["probes"] + n["sitemaps"] + n["feeds"]  # home pages, robots.txt, discovery
+    assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + beside
+    assert (n["probes"], n["sitemaps"], n["feeds"]) == (10, 3, 6)
+    sources = first["discovery"]["sources"]
+    for source in ("listings", "sitemap", "feeds"):  # each finds the whole mirror
+        assert sources[source]["articles"] == n["articles"], source
+    assert sources["links"]["articles"] > 0
+    assert first["discovery"]["articles"] == n["articles"]
     assert first["pages"]["listing_pages_read"] == n["listing_pages"] + 2
     assert first["rows_in_datasets"]["articles"] == n["articles"]
     assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from parsel import Selector
 
 from riac_scraper.pages.cues import key
@@ -108,3 +109,51 @@ def test_a_page_of_no_known_kind_is_russian_unless_told() -> None:
 def test_listing_entries_is_the_pages_entries() -> None:
     sel = Selector(text=f"<html><body>{ENTRIES}</body></html>")
     assert listing_entries(sel, HERE) == page(ENTRIES).entries
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        '<button class="more" data-url="/en/news/?PAGEN_1=2&amp;more=Y">Show more</button>',
+        '<div data-next-page="https://www.russiancouncil.ru/en/news/?PAGEN_1=2"></div>',
+        '<span data-href="?PAGEN_1=2" role="button">More</span>',
+        '<form action="/en/news/"><input type="hidden" name="PAGEN_1" value="2"><button>More</button></form>',
+        '<form><input name="PAGEN_1" value="2"><input name="q" value="x"></form>',
+    ],
+)
+def test_next_pages_that_are_no_link_are_found(pager: str) -> None:
+
+    html = f'<html><body><a href="/en/news/a-story/">A story</a>{pager}</body></html>'
+    assert ListingPage(Selector(text=html), "https://russiancouncil.ru/en/news/").further_pages() == [
+        "https://russiancouncil.ru/en/news/?PAGEN_1=2"
+    ]
+
+
+def test_rel_next_and_links_give_each_page_once_in_order() -> None:
+
+    html = (
+        '<html><head><link rel="next" href="/en/news/?PAGEN_1=3"><link rel="prev" href="/en/news/?PAGEN_1=1"></head>'
+        '<body><a href="/en/news/?PAGEN_1=3">3</a><a href="/en/news/?PAGEN_1=4">4</a></body></html>'
+    )
+    page = ListingPage(Selector(text=html), "https://russiancouncil.ru/en/news/?PAGEN_1=2")
+    assert page.further_pages() == [
+        "https://russiancouncil.ru/en/news/?PAGEN_1=3",
+        "https://russiancouncil.ru/en/news/?PAGEN_1=4",
+    ]
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        '<div data-section="/en/news/true/"></div>',  # a path, no page number
+        '<div data-flag="true" data-count="12" data-json=\'{"page": 2}\'></div>',
+        '<div data-url="/en/analytics-and-comments/analytics/?PAGEN_1=2"></div>',  # another section
+        '<div data-url="https://example.org/en/news/?PAGEN_1=2"></div>',  # another site
+        '<form action="/en/news/"><input name="q" value="2"></form>',  # no page number
+        '<form action="/en/news/"><input name="PAGEN_1"></form>',  # a page number without value: PAGEN_1= is page 1
+    ],
+)
+def test_attribute_values_that_are_no_next_page_are_left(noise: str) -> None:
+
+    html = f"<html><body>{noise}</body></html>"
+    assert ListingPage(Selector(text=html), "https://russiancouncil.ru/en/news/").further_pages() == []

@@ -134,7 +134,8 @@ def _site(articles: dict[int, bool]) -> dict[str, tuple[int, dict[str, str], byt
 
 def test_an_unchanged_recrawl_with_a_dead_listing_passes(tmp_path: Path) -> None:
     answers = _site(dict.fromkeys(range(25), True))
-    args = ("-a", "sections=analytics,news", "-a", "lang=en")
+    one_page = ("-s", "RIAC_FULL_LISTING_PAGE=0")  # this site lists a whole section on one page
+    args = ("-a", "sections=analytics,news", "-a", "lang=en", *one_page)
     with Scripted(answers=answers) as server:
         first = run_crawl(server.base_url, tmp_path, *args)
         second = run_crawl(server.base_url, tmp_path, *args)
@@ -147,7 +148,8 @@ def test_an_unchanged_recrawl_with_a_dead_listing_passes(tmp_path: Path) -> None
 
 
 def test_a_recrawl_where_new_markup_drops_authors_on_30_new_pages_fails(tmp_path: Path) -> None:
-    args = ("-a", "sections=analytics", "-a", "lang=en")
+    one_page = ("-s", "RIAC_FULL_LISTING_PAGE=0")  # this site lists a whole section on one page
+    args = ("-a", "sections=analytics", "-a", "lang=en", *one_page)
     with Scripted(answers=_site(dict.fromkeys(range(25), True))) as server:
         assert run_crawl(server.base_url, tmp_path, *args).returncode == 0
     with Scripted(answers=_site({**dict.fromkeys(range(25), True), **dict.fromkeys(range(25, 55), False)})) as server:

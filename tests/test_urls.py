@@ -300,9 +300,30 @@ def test_site_url_is_the_inverse_of_fetch_url() -> None:
     assert site_url("http://127.0.0.1:8000/en/news/?PAGEN_1=3", base) == "https://russiancouncil.ru/en/news/?PAGEN_1=3"
     assert site_url("http://127.0.0.1:8000/en/news/?utm_source=x", base) == "https://russiancouncil.ru/en/news/"
     # a URL of the site itself, with or without a mirror, is its canonical form
-    assert site_url("http://www.russiancouncil.ru/en/news/a-title", base) == "https://russiancouncil.ru/en/news/a-title/"
-    assert site_url("http://www.russiancouncil.ru/en/news/a-title", None) == "https://russiancouncil.ru/en/news/a-title/"
+    assert (
+        site_url("http://www.russiancouncil.ru/en/news/a-title", base) == "https://russiancouncil.ru/en/news/a-title/"
+    )
+    assert (
+        site_url("http://www.russiancouncil.ru/en/news/a-title", None) == "https://russiancouncil.ru/en/news/a-title/"
+    )
     # another port of the mirror's host is not the mirror; another host is not the site
     assert site_url("http://127.0.0.1:8001/en/news/", base) is None
     assert site_url("https://example.org/en/news/", base) is None
     assert site_url("http://127.0.0.1:8000/en/news/", None) is None
+
+
+@pytest.mark.parametrize(
+    ("page", "after"),
+    [
+        ("https://russiancouncil.ru/en/news/", "https://russiancouncil.ru/en/news/?PAGEN_1=2"),
+        ("https://russiancouncil.ru/en/news/?PAGEN_1=2", "https://russiancouncil.ru/en/news/?PAGEN_1=3"),
+        ("https://russiancouncil.ru/en/news/?PAGEN_1=9", "https://russiancouncil.ru/en/news/?PAGEN_1=10"),
+        ("https://russiancouncil.ru/news/?PAGEN_3=4", "https://russiancouncil.ru/news/?PAGEN_3=5"),
+        ("https://russiancouncil.ru/news/?PAGEN_1=x", "https://russiancouncil.ru/news/?PAGEN_1=2"),
+    ],
+)
+def test_next_listing_page(page: str, after: str) -> None:
+    from riac_scraper.urls import next_listing_page
+
+    assert next_listing_page(page) == after
+    assert canonical_url(after) == after  # already in canonical form

@@ -22,6 +22,8 @@ from twisted.internet.task import deferLater
 
 from riac_scraper.urls import within_boundary
 
+ROBOTS_READ = object()  # signal: robots.txt was answered (body=..., status=...), once per host
+
 try:  # Scrapy 2.19 wraps DNS failures in its own exception
     from scrapy.exceptions import CannotResolveHostError
 
@@ -138,10 +140,15 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         if response.status >= 500:
             self._disallow(netloc, f"robots.txt answered HTTP {response.status}")
+            return
         elif response.status >= 400:
             self._install(netloc, self.ALLOW_ALL)
         else:
             self._install(netloc, response.body[: self.max_bytes])
+        # the spider reads the sitemaps it names from this one fetch (discovery.py), as far as it is read
+        self.crawler.signals.send_catch_log(
+            signal=ROBOTS_READ, body=response.body[: self.max_bytes], status=response.status
+        )
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         self._disallow(netloc, f"robots.txt could not be fetched ({type(exc).__name__})")

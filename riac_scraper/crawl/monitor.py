@@ -155,12 +155,37 @@ class CrawlMonitor:
                     f"coverage of {key} is {seen['share']:.0%} of {seen['pages']} pages, "
                     f"below the RIAC_MIN_COVERAGE threshold {floor:.0%}"
                 )
+        problems += self._discovery_problems()
         failed = len(tally.failed)
         accounted = tally.articles + tally.unchanged + failed + listing_pages
         if accounted and failed / accounted > t.max_failure_share:
             problems.append(
                 f"{failed} of {accounted} pages failed, more than RIAC_MAX_FAILURE_SHARE={t.max_failure_share:.0%}"
             )
+        return problems
+
+    def _discovery_problems(self) -> list[str]:
+        """Sections whose articles the listings did not reach: against the sitemap,
+        or, where no sitemap covers a section, a full first page with no way on."""
+        spider = self.crawler.spider
+        discovery = getattr(spider, "discovery", None)
+        if discovery is None:
+            return []
+        failed_listings = frozenset(getattr(spider, "listings_failed", ()))
+        problems = discovery.gaps(self.thresholds.max_discovery_gap, failed_listings)
+        covered = {group for url, group in discovery.groups.items() if "sitemap" in discovery.found[url]}
+        for (lang, section), listed in sorted(getattr(spider, "lone_first_pages", {}).items()):
+            group = f"{lang}/{section}"
+            if (
+                self.thresholds.full_listing_page
+                and listed >= self.thresholds.full_listing_page
+                and group not in covered
+            ):
+                problems.append(
+                    f"{group}: the first listing page lists {listed} articles and shows no way to a second page "
+                    f"(no link, and probing found none); RIAC_FULL_LISTING_PAGE={self.thresholds.full_listing_page}: "
+                    "listing pagination is most likely not being followed, and no sitemap can tell"
+                )
         return problems
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -197,6 +222,7 @@ class CrawlMonitor:
                 "refused_outside_boundary": stats.get_value("riac/boundary/refused", 0),
                 "listing_pages_repeated": stats.get_value("riac/listings/repeated_page", 0),
             },
+            "discovery": spider.discovery.account() if hasattr(spider, "discovery") else None,
             "coverage": coverage,
             "coverage_not_judged": sorted(
                 key

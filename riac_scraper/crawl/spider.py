@@ -1,4 +1,5 @@
-"""The ``riac`` spider: follows listing pages and hands article pages to extraction.
+"""The ``riac`` spider: finds articles (listings, sitemaps, feeds, links between
+articles; see ``discovery.py``) and hands article pages to extraction.
 
 scrapy crawl riac                                   # the live site
 scrapy crawl riac -a base_url=http://127.0.0.1:8000 # a mirror with the same paths
@@ -10,6 +11,10 @@ scrapy crawl riac -s JOBDIR=DIR                     # resumable after any interr
 Into an existing dataset the crawl is incremental: listing pages are always
 fetched, but a stored article only when its listing entry changed (and then
 with If-None-Match / If-Modified-Since).
+
+Listings decide first, since their entries carry the hash that incremental
+crawls compare. The articles only other sources found are fetched when the
+crawl is otherwise idle: new ones plainly, stored ones conditionally.
 """
 
 from __future__ import annotations
@@ -22,22 +27,54 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from riac_scraper import site
+from riac_scraper.crawl.discovery import (
+    MAX_DOCUMENTS,
+    Discovery,
+    NotASitemap,
+    enabled_sources,
+    read_feed,
+    read_sitemap,
+    sitemaps_in_robots,
+)
+from riac_scraper.crawl.middlewares import ROBOTS_READ
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot, grouping_reason
 from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.storage.journal import CrawlJournal
 from riac_scraper.storage.store import read_article_index
-from riac_scraper.urls import canonical_url, classify, fetch_url, listing_url, site_url, stable_id
+from riac_scraper.urls import (
+    PageKind,
+    canonical_url,
+    classify,
+    fetch_url,
+    listing_url,
+    next_listing_page,
+    site_host,
+    site_url,
+    stable_id,
+)
 
 ARGUMENTS = ("base_url", "urls", "sections", "lang", "full")
+# The journal's page kinds and the callbacks that read them.
+CALLBACKS = {
+    "article": "parse_article",
+    "home": "parse_home",
+    "listing": "parse_listing",
+    "probe": "parse_listing",
+    "sitemap": "parse_sitemap",
+    "feed": "parse_feed",
+}
+DOCUMENTS = {"sitemap": "sitemap", "feed": "feeds"}  # page kind -> the source it serves
 
 
 class SpiderArgumentError(ValueError):
@@ -155,14 +192,28 @@ class RiacSpider(scrapy.Spider):
         self.listing_requested: set[str] = set()
         self.listing_pages: Counter[tuple[str, str]] = Counter()  # (lang, section) -> listing pages requested
         self.listing_contents: dict[tuple[str, str], set[str]] = {}  # a digest of the articles each page listed
+        self.discovery = Discovery()
+        self.documents_requested: set[str] = set()  # sitemaps and feeds
+        self.robots_read = False
+        self.listings_failed: set[str] = set()  # "lang/section" of the listings with a page that failed
+        # (lang, section) -> articles on a first listing page that showed no way to a second one;
+        # dropped once probing finds a further page
+        self.lone_first_pages: dict[tuple[str, str], int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         jobdir = crawler.settings.get("JOBDIR")
         spider.journal = CrawlJournal(jobdir) if jobdir else None
+        spider.discovery = Discovery(enabled=() if spider.url_file else enabled_sources(crawler.settings))
         if spider.journal is not None:
             spider.landed_as.update(spider.journal.redirects)
+            for source, url in spider.journal.found:
+                if (kind := classify(url)) is not None:
+                    spider.discovery.add(url, kind, source)
+        spider.max_document_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_robots, signal=ROBOTS_READ)
         spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         host = urlsplit(spider.base_url).hostname if spider.base_url else None
@@ -177,9 +228,9 @@ class RiacSpider(scrapy.Spider):
                 crawler.settings.set(name, value, priority="spider")
         return spider
 
-    def _request(self, canonical: str, callback: Any) -> scrapy.Request:
+    def _request(self, canonical: str, callback: Any, kind: str | None = None) -> scrapy.Request:
+        kind = kind or next(k for k, name in CALLBACKS.items() if name == callback.__name__)
         if self.journal is not None:
-            kind = {self.parse_article: "article", self.parse_home: "home"}.get(callback, "listing")
             self.journal.request(canonical, kind)
         # Article requests are de-duplicated by self.decided, not by Scrapy's
         # filter, so that a redirect loop runs into REDIRECT_MAX_TIMES and is
@@ -190,6 +241,7 @@ class RiacSpider(scrapy.Spider):
             callback=callback,
             errback=self.on_error,
             cb_kwargs={"canonical": canonical},
+            meta={"riac_kind": kind},
             dont_filter=is_article,
             # Articles before further listing pages: the frontier stays one listing page deep.
             priority=1 if is_article else 0,
@@ -197,8 +249,8 @@ class RiacSpider(scrapy.Spider):
 
     def _article(self, canonical: str, entry: str | None = None) -> Iterator[scrapy.Request | CrawlFailure]:
         """The request for an article, or a failure record when its URL is too long to fetch."""
-        fetch = fetch_url(canonical, self.base_url)
-        if self.max_url_length and len(fetch) > self.max_url_length:
+        if self._too_long(canonical):
+            fetch = fetch_url(canonical, self.base_url)
             reason = f"URL longer than URLLENGTH_LIMIT={self.max_url_length} characters ({len(fetch)})"
             self.crawler.stats.inc_value("riac/articles/done")
             yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
@@ -207,6 +259,9 @@ class RiacSpider(scrapy.Spider):
         if entry is not None:
             request.meta["listing_hash"] = entry
         yield request
+
+    def _too_long(self, canonical: str) -> bool:
+        return bool(self.max_url_length) and len(fetch_url(canonical, self.base_url)) > self.max_url_length
 
     def _canonical_of(self, response: Response, requested: str) -> str:
         """The real-site URL a response answers for, following redirects."""
@@ -229,11 +284,14 @@ class RiacSpider(scrapy.Spider):
         """After a kill: every page asked for and not finished, again."""
         assert self.journal is not None
         self.decided.update(url for url, kind in self.journal.requested.items() if kind == "article")
+        self.documents_requested.update(url for url, kind in self.journal.requested.items() if kind in DOCUMENTS)
         pending = self.journal.pending()
         self.logger.info("resuming crawl %s: %d pages to fetch again", self.journal.crawl_id, len(pending))
         for url, kind in pending:
-            callback = {"article": self.parse_article, "home": self.parse_home}.get(kind, self.parse_listing)
-            request = self._request(url, callback)
+            if kind not in CALLBACKS:
+                self.logger.warning("journal: a page of unknown kind %r is not fetched again: %s", kind, url)
+                continue
+            request = self._request(url, getattr(self, CALLBACKS[kind]), kind)
             yield request.replace(dont_filter=True)
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
@@ -253,11 +311,122 @@ class RiacSpider(scrapy.Spider):
                 self.decided.add(canonical)
                 yield from self._article(canonical)
             return
+        enabled = self.discovery.enabled
         for lang in self.langs:
             yield self._request(site.ORIGIN + site.HOME_PATHS[lang], self.parse_home)
-            for section in self.sections:
+            for section in self.sections if "listings" in enabled else ():
                 self.listing_requested.add(listing_url(section, lang))
                 yield self._request(listing_url(section, lang), self.parse_listing)
+        for lang in self.langs if "feeds" in enabled else ():
+            for path in site.FEED_PATHS[lang]:
+                yield self._document(site.ORIGIN + path, "feed")
+
+    # ------------------------------------------------------------ discovery
+
+    def _document(self, url: str, kind: str) -> scrapy.Request:
+        self.documents_requested.add(url)
+        return self._request(url, getattr(self, CALLBACKS[kind]), kind)
+
+    def _document_url(self, url: str) -> str | None:
+        """The site form of a sitemap's or feed's URL (its query kept: it is no page
+        URL), or None for a document on another host."""
+        try:
+            parts = urlsplit(url.strip())
+            host = parts.hostname or ""
+        except ValueError:
+            return None
+        on_mirror = bool(self.base_url) and parts.netloc == urlsplit(self.base_url).netloc
+        if parts.scheme not in ("http", "https") or not (site_host(host) or on_mirror):
+            return None
+        return urlunsplit(("https", site.HOST, parts.path or "/", parts.query, ""))
+
+    def _in_scope(self, url: str) -> PageKind | None:
+        kind = classify(url)
+        if kind and kind.kind == "article" and kind.lang in self.langs and kind.section in self.sections:
+            return kind
+        return None
+
+    def _found(self, url: str, kind: PageKind, source: str) -> Iterator[CrawlFailure]:
+        """Records a discovery; an article whose URL is too long to fetch is
+        decided at once, as a failure record (``on_idle`` hands on requests only)."""
+        if self.discovery.add(url, kind, source):
+            self.crawler.stats.inc_value(f"riac/discovery/{source}")
+            if self.journal is not None:
+                self.journal.discovered(source, url)
+        if url not in self.decided and self._too_long(url):
+            self.decided.add(url)
+            yield from self._article(url)  # type: ignore[misc]
+
+    def on_idle(self) -> None:
+        """Fetch the articles that only sources other than the listings found:
+        new ones plainly, stored ones conditionally on their ETag / Last-Modified."""
+        waiting = [url for url in self.discovery.found if url not in self.decided]
+        if not waiting:
+            return
+        self.logger.info("%d articles found only by sitemaps, feeds or links: fetching them", len(waiting))
+        for url in waiting:
+            self.decided.add(url)
+            for request in self._article(url):
+                assert isinstance(request, scrapy.Request)  # URLs too long were decided when found
+                if url in self.known:
+                    self._conditional(request, self.known[url])
+                self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def on_robots(self, body: bytes, status: int) -> None:
+        """robots.txt, as the robots middleware fetched it: the sitemaps it names,
+        else those of ``site.SITEMAP_PATHS``."""
+        if "sitemap" not in self.discovery.enabled or self.robots_read:
+            return
+        self.robots_read = True
+        robots = site.ORIGIN + site.ROBOTS_PATH
+        named = sitemaps_in_robots(body, robots) if status == 200 else []
+        if not named:
+            self.discovery.note(f"robots.txt names no sitemap: trying {', '.join(site.SITEMAP_PATHS)}")
+            named = [site.ORIGIN + path for path in site.SITEMAP_PATHS]
+        for url in named:
+            for request in self._next_document(url, "sitemap", "robots.txt"):
+                self.crawler.engine.crawl(request)
+
+    def _next_document(self, url: str, kind: str, named_by: str) -> Iterator[scrapy.Request]:
+        document = self._document_url(url)
+        if document is None:
+            self.discovery.note(f"{named_by} names a {kind} outside the site, not read: {url[:200]}")
+        elif len(self.documents_requested) >= MAX_DOCUMENTS:
+            self.discovery.note(f"more than {MAX_DOCUMENTS} sitemaps and feeds: {url[:200]} and later ones not read")
+        elif document not in self.documents_requested:
+            yield self._document(document, kind)
+
+    @_marks_done
+    def parse_sitemap(self, response: Response, canonical: str) -> Iterator[scrapy.Request | CrawlFailure]:
+        try:
+            document = read_sitemap(response.body, self.max_document_size)
+        except NotASitemap as exc:
+            self.discovery.note(f"sitemap {canonical} {exc}")
+            return
+        self.discovery.documents["sitemap"] += 1
+        for entry in document.entries:
+            if document.kind == "sitemapindex":
+                yield from self._next_document(entry["loc"], "sitemap", canonical)
+                continue
+            for loc in (entry["loc"], *entry.get("alternate", ())):
+                url = site_url(loc, self.base_url)
+                if url is not None and (kind := self._in_scope(url)):
+                    yield from self._found(url, kind, "sitemap")
+
+    @_marks_done
+    def parse_feed(self, response: Response, canonical: str) -> Iterator[CrawlFailure]:
+        items = read_feed(response.body)
+        if not items:
+            self.discovery.note(f"feed {canonical} has no item")
+            return
+        self.discovery.documents["feeds"] += 1
+        for link, published in items:
+            url = site_url(link, self.base_url)
+            if url is not None and (kind := self._in_scope(url)):
+                yield from self._found(url, kind, "feeds")
+                if published is not None:
+                    self.discovery.published.setdefault(url, published)
 
     @_marks_done
     def parse_listing(
@@ -268,11 +437,14 @@ class RiacSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("riac/listings/fetched")
         page = ListingPage(response.selector, canonical, observed_at=response.meta.get("riac_fetched_at"))
+        probed = response.meta.get("riac_kind") == "probe"
         for url, entry in page.entries.items():
             kind = classify(url)
-            if kind and kind.lang == here.lang and kind.section in self.sections and url not in self.decided:
-                self.decided.add(url)
-                yield from self._article_or_seen(url, entry)
+            if kind and kind.lang == here.lang and kind.section in self.sections:
+                yield from self._found(url, kind, "listings")
+                if url not in self.decided:
+                    self.decided.add(url)
+                    yield from self._article_or_seen(url, entry)
         if page.malformed_links:
             self.crawler.stats.inc_value("riac/links/malformed", page.malformed_links)
             self.logger.warning("%s: %d links that are no URL skipped", canonical, page.malformed_links)
@@ -285,11 +457,32 @@ class RiacSpider(scrapy.Spider):
         listed = stable_id(*sorted(page.entries)) if page.entries else ""
         earlier = self.listing_contents.setdefault(listing, set())
         if listed and listed in earlier:
+            if probed:  # the site answers a page past the last with an earlier one: the listing ends
+                self.crawler.stats.inc_value("riac/listings/probe_ended")
+                return
             self.crawler.stats.inc_value("riac/listings/repeated_page")
             self.logger.warning("%s lists the same articles as an earlier page: not followed further", canonical)
             return
+        if probed and not listed:
+            self.crawler.stats.inc_value("riac/listings/probe_ended")
+            return
         earlier.add(listed)
-        for url in page.further_pages():
+        if probed:
+            self.crawler.stats.inc_value("riac/listings/probe_found")
+            self.lone_first_pages.pop(listing, None)
+            self.discovery.note(
+                f"{here.lang}/{here.section}: the listing pages link no next page; "
+                f"further pages found by probing ?{site.PROBE_PARAM}=N"
+            )
+        further = [url for url in page.further_pages() if url not in self.listing_requested]
+        if not further and listed:  # a page with articles and no way on: probe the next page number
+            further = [next_listing_page(canonical)]
+            kind = "probe"
+            if canonical == listing_url(here.section, here.lang):
+                self.lone_first_pages[listing] = len(page.entries)
+        else:
+            kind = "listing"
+        for url in further:
             if self.listing_pages[listing] >= self.max_listing_pages:
                 self.crawler.stats.set_value(f"riac/listings/capped/{here.lang}/{here.section}", self.max_listing_pages)
                 self.logger.warning("%s: RIAC_MAX_LISTING_PAGES=%d reached", canonical, self.max_listing_pages)
@@ -297,7 +490,7 @@ class RiacSpider(scrapy.Spider):
             if url not in self.listing_requested:
                 self.listing_requested.add(url)
                 self.listing_pages[listing] += 1
-                yield self._request(url, self.parse_listing)
+                yield self._request(url, self.parse_listing, kind)
 
     @_marks_done
     def parse_home(self, response: Response, canonical: str) -> Iterator[PollSnapshot]:
@@ -323,11 +516,15 @@ class RiacSpider(scrapy.Spider):
             return
         for request in self._article(url, entry):
             if isinstance(request, scrapy.Request):
-                for header, value in (("If-None-Match", known["etag"]), ("If-Modified-Since", known["last_modified"])):
-                    if value:
-                        request.headers[header] = value
-                request.meta["handle_httpstatus_list"] = [304]
+                self._conditional(request, known)
             yield request
+
+    @staticmethod
+    def _conditional(request: scrapy.Request, known: dict[str, Any]) -> None:
+        for header, value in (("If-None-Match", known["etag"]), ("If-Modified-Since", known["last_modified"])):
+            if value:
+                request.headers[header] = value
+        request.meta["handle_httpstatus_list"] = [304]
 
     @_marks_done
     def parse_article(
@@ -349,6 +546,15 @@ class RiacSpider(scrapy.Spider):
         if isinstance(item, Article):
             item.listing_hash = response.meta.get("listing_hash")
             item.warc_file, item.warc_offset = response.meta.get("riac_warc", (None, None, None))[:2]
+            if "links" in self.discovery.enabled:
+                for url in item.linked:
+                    if kind := self._in_scope(url):
+                        yield from self._found(url, kind, "links")
+            published = self.discovery.published.get(requested) or self.discovery.published.get(canonical)
+            if item.published is None and published is not None:  # a page that prints no date: its feed's
+                item.published = published.date()
+                item.fallback_fields.append("published")
+            item.found_by = self.discovery.sources_of(requested) or self.discovery.sources_of(canonical)
         yield item
         if isinstance(item, Article):
             yield from self._new_polls(item.polls)
@@ -367,6 +573,18 @@ class RiacSpider(scrapy.Spider):
         reason = f"HTTP {response.status}" if response is not None else f"{failure.type.__name__}: {failure.value}"
         reason = grouping_reason(reason)[:300]  # the same reason on every host and port: it can be grouped
         canonical = request.cb_kwargs.get("canonical", request.url)
+        kind = request.meta.get("riac_kind")
+        if kind == "listing" and (listing := classify(canonical)) is not None:
+            self.listings_failed.add(f"{listing.lang}/{listing.section}")
+        if kind == "probe":  # a page past the last one: the listing ends there
+            self.crawler.stats.inc_value("riac/listings/probe_ended")
+        elif kind in DOCUMENTS:  # a sitemap or feed the site does not have is a note, not a failed page
+            missing = " (the site has none there)" if reason == "HTTP 404" else ""
+            self.discovery.note(f"{kind} {canonical}: {reason}{missing}")
+        if kind == "probe" or kind in DOCUMENTS:
+            if self.journal is not None:
+                yield PageDone(canonical)
+            return
         if request.callback == self.parse_article:
             self.crawler.stats.inc_value("riac/articles/done")
         yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))

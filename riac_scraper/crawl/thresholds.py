@@ -27,6 +27,8 @@ class Thresholds:
     min_coverage_pages: int
     min_articles: int
     max_failure_share: float
+    max_discovery_gap: float = 0.05
+    full_listing_page: int = 10
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +36,8 @@ class Thresholds:
             "RIAC_MIN_COVERAGE_PAGES": self.min_coverage_pages,
             "RIAC_MIN_ARTICLES": self.min_articles,
             "RIAC_MAX_FAILURE_SHARE": self.max_failure_share,
+            "RIAC_MAX_DISCOVERY_GAP": self.max_discovery_gap,
+            "RIAC_FULL_LISTING_PAGE": self.full_listing_page,
         }
 
 
@@ -87,4 +91,6 @@ def read_thresholds(settings: Any) -> Thresholds:
         min_coverage_pages=_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),
         min_articles=_count("RIAC_MIN_ARTICLES", settings.get("RIAC_MIN_ARTICLES", 1)),
         max_failure_share=_share("RIAC_MAX_FAILURE_SHARE", settings.get("RIAC_MAX_FAILURE_SHARE", 0.1)),
+        max_discovery_gap=_share("RIAC_MAX_DISCOVERY_GAP", settings.get("RIAC_MAX_DISCOVERY_GAP", 0.05)),
+        full_listing_page=_count("RIAC_FULL_LISTING_PAGE", settings.get("RIAC_FULL_LISTING_PAGE", 10)),
     )

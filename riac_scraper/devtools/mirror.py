@@ -31,6 +31,8 @@ def resolve(root: Path, target: str) -> Path | None:
     if path.endswith("/"):
         name = "index.html" if page == "1" else f"page-{page}.html"
         candidate = root / path.strip("/") / name
+        if not candidate.is_file() and page == "1":  # a feed: /en/rss/ is en/rss/index.xml
+            candidate = candidate.with_name("index.xml")
     else:
         candidate = root / path.strip("/")
     try:

@@ -472,6 +472,19 @@ class ArticlePage:
 
     detected_lang = cached_property(_get_detected_lang)
 
+    def _get_linked(self) -> list[str]:
+        """The other articles the page links to (teasers, related materials, its
+        translation), canonical, in page order: a discovery source of the crawl."""
+        found: dict[str, None] = {}
+        for link in self.sel.root.iter("a"):
+            href = link.get("href")
+            url = canonical_url(href, self.base) if href else None
+            if url is not None and url != self.url and (kind := classify(url)) is not None and kind.kind == "article":
+                found[url] = None
+        return list(found)
+
+    linked = cached_property(_get_linked)
+
     def to_item(self) -> Article:
         votes, value = self.rating
         article = Article(
@@ -491,6 +504,7 @@ class ArticlePage:
             polls=self.polls,
             detected_lang=self.detected_lang,
             fetched_at=self.fetched_at,
+            linked=self.linked,
         )
         if article.detected_lang and article.detected_lang != self.lang:
             self.warnings.append(f"language: URL says {self.lang}, text looks {article.detected_lang}")

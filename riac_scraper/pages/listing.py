@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
 
+from riac_scraper import site
 from riac_scraper.items import PollSnapshot
 from riac_scraper.pages.article import read_page
 from riac_scraper.pages.cues import key
@@ -71,20 +73,48 @@ class ListingPage:
         return entries
 
     def further_pages(self) -> list[str]:
-        """Other listing pages of the same section and language."""
+        """Other listing pages of the same section and language, each once: those
+        linked, and next pages that are no link (``<link rel="next">``, a URL in a
+        ``data-*`` attribute of a "Show more" button, a form with a page number)."""
         here = self.kind
         if here is None:
             return []
-        pages = []
-        for _, url in self._links:
+        pages: dict[str, None] = {}
+        for url in (*(url for _, url in self._links), *self._unlinked_pages()):
             kind = classify(url)
             if kind and kind.kind == "listing" and kind.lang == here.lang and kind.section == here.section:
-                pages.append(url)
-        return pages
+                pages[url] = None
+        return list(pages)
+
+    def _unlinked_pages(self) -> list[str]:
+        """Listing page URLs that are no ``<a href>``; those from attributes and
+        forms only with a page number, so that no attribute value that merely
+        looks like a path becomes a page to fetch."""
+        found = [canonical_url(href, self.url) for href in _NEXT_LINKS(self.sel.root)]
+        for value in _DATA_VALUES(self.sel.root):
+            if value.startswith(("/", "?", "http://", "https://")):
+                found.append(_paginated(canonical_url(value, self.url)))
+        for form in _PAGE_FORMS(self.sel.root):
+            fields = [(i.get("name"), i.get("value") or "") for i in form.iter("input", "button", "select")]
+            query = "&".join(f"{name}={value}" for name, value in fields if name and site.PAGINATION_PARAM.match(name))
+            action = canonical_url(form.get("action") or self.url, self.url)
+            if query and action is not None:
+                found.append(_paginated(canonical_url(f"{action.split('?')[0]}?{query}")))
+        return [url for url in found if url is not None]
 
     @cached_property
     def polls(self) -> list[PollSnapshot]:
         return parse_polls(read_page(self.sel).lines, self.lang, self.url, self.observed_at, self.warnings)
+
+
+_NEXT_LINKS = etree.XPath("//link[@rel='next']/@href")
+_DATA_VALUES = etree.XPath("//@*[starts-with(name(), 'data-')]")
+_PAGE_FORMS = etree.XPath("//form[.//*[starts-with(@name, 'PAGEN_')]]")
+
+
+def _paginated(url: str | None) -> str | None:
+    """``url`` when it names a page number (the canonical form keeps only that parameter)."""
+    return url if url is not None and urlsplit(url).query else None
 
 
 def listing_entries(sel: Selector, base: str) -> dict[str, str]:

@@ -7,9 +7,11 @@ flushed after every line, so a crawl killed at any moment and started again
 with the same arguments re-requests exactly the pages it had not finished,
 and continues the same crawl (same crawl id, same staged rows).
 
-Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``, and
+Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``,
 ``redirect <url> <url>`` when an article requested under one URL answered
-under another (the crawl's accounting needs it).
+under another (the crawl's accounting needs it), and ``found <source> <url>``
+when a discovery source found an article (the discovery account and the
+articles found only by other sources than the listings need it).
 
 The journal is the only authority: Scrapy's own queue and seen set in the
 job directory are removed when a run starts, since after a SIGKILL they can
@@ -36,6 +38,7 @@ class CrawlJournal:
         self.requested: dict[str, str] = {}  # url -> "article" or "listing"
         self.done: set[str] = set()
         self.redirects: dict[str, str] = {}  # requested article URL -> the URL it answered under
+        self.found: dict[tuple[str, str], None] = {}  # (source, article URL), in the order found
         if self.path.exists():
             self._replay(self.path.read_text("utf-8"))
         self.resumed = self.crawl_id is not None
@@ -60,6 +63,9 @@ class CrawlJournal:
             elif word == "redirect":
                 requested, _, final = rest.partition(" ")
                 self.redirects[requested] = final
+            elif word == "found":
+                source, _, url = rest.partition(" ")
+                self.found[(source, url)] = None
 
     def _write(self, line: str) -> None:
         self._file.write(line + "\n")
@@ -74,6 +80,11 @@ class CrawlJournal:
         if self.redirects.get(requested) != final:
             self.redirects[requested] = final
             self._write(f"redirect {requested} {final}")
+
+    def discovered(self, source: str, url: str) -> None:
+        if (source, url) not in self.found:
+            self.found[(source, url)] = None
+            self._write(f"found {source} {url}")
 
     def finish(self, url: str) -> None:
         if url not in self.done:

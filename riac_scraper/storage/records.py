@@ -65,6 +65,12 @@ _ARTICLE_FIELDS = [
     _field("warc_file", pa.string(), "the archive file holding the page as received"),
     _field("warc_offset", pa.int64(), "the offset of the page's response record in `warc_file`"),
     _field("crawl_id", pa.string(), "the crawl (or re-extraction) that fetched the stored version"),
+    _field(
+        "found_by",
+        pa.list_(pa.string()),
+        "the sources that found the article in that crawl: listings, sitemap, feeds, links; "
+        "empty after a re-extraction, null in rows older than the column",
+    ),
 ]
 ARTICLES = pa.schema(_ARTICLE_FIELDS)
 # Every distinct version of an article: the article row of the version (less
@@ -74,7 +80,9 @@ _VERSION_FIELDS = {
     "last_seen": _field("last_seen", TIMESTAMP, "the latest crawl that saw this version"),
     "crawl_id": _field("crawl_id", pa.string(), "the crawl that first fetched this version"),
 }
-ARTICLE_VERSIONS = pa.schema([_VERSION_FIELDS.get(f.name, f) for f in _ARTICLE_FIELDS if f.name != "listing_hash"])
+ARTICLE_VERSIONS = pa.schema(
+    [_VERSION_FIELDS.get(f.name, f) for f in _ARTICLE_FIELDS if f.name not in ("listing_hash", "found_by")]
+)
 POLLS = pa.schema(
     [
         _field("poll_id", pa.string(), "stable id of the poll: language and question"),
@@ -145,6 +153,7 @@ CRAWL_STATE_COLUMNS = (
     "warc_file",
     "warc_offset",
     "crawl_id",
+    "found_by",
 )
 SCHEMAS = {
     "articles": ARTICLES,
@@ -210,6 +219,7 @@ def article_row(article: Article, crawl_id: str = "") -> dict[str, Any]:
         "warc_file": article.warc_file,
         "warc_offset": article.warc_offset,
         "crawl_id": crawl_id,
+        "found_by": list(article.found_by),
     }
 
 

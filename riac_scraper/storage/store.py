@@ -121,6 +121,9 @@ class DatasetStore:
         self._run = secrets.token_hex(4)  # this process's staging files, beside a killed run's
         self._writers: dict[str, tuple[pa.OSFile, pa.ipc.RecordBatchStreamWriter]] = {}
         self.written = {name: 0 for name in SCHEMAS}
+        # url -> the discovery sources that found it, known only when the crawl ends:
+        # set before the commit, it replaces the staged rows' found_by (the sources known at fetch time)
+        self.found_by: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------ staging
     def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
@@ -269,18 +272,23 @@ class DatasetStore:
             winners.setdefault(number, []).append(row)
 
         def kept() -> Iterator[pa.RecordBatch]:
-            names = SCHEMAS["articles"].names
+            schema = SCHEMAS["articles"]
+            names = schema.names
             for number, (path, part_lang) in enumerate(sources):
                 rows = pa.array(sorted(winners.get(number, [])), pa.int64())
                 offset = 0
                 for batch in self._batches(path, part_lang):
                     positions = pa.array(range(offset, offset + batch.num_rows), pa.int64())
                     offset += batch.num_rows
-                    batch = batch.filter(pc.is_in(positions, value_set=rows)).select(names)
+                    batch = _conform(batch.filter(pc.is_in(positions, value_set=rows)), schema)
                     ids = batch.column("article_id").to_pylist()
                     for name, values in (("first_seen", first_seen), ("last_seen", last_seen)):
                         column = pa.array([values[i] for i in ids], TIMESTAMP)
                         batch = batch.set_column(names.index(name), name, column)
+                    if part_lang is not None and self.found_by:  # this crawl's rows: what discovery knew at its end
+                        urls, found = _columns(batch, "url", "found_by")
+                        column = pa.array([self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)])
+                        batch = batch.set_column(names.index("found_by"), schema.field("found_by"), column)
                     yield batch
 
         target = directory / "part-0.parquet"
@@ -321,6 +329,14 @@ class DatasetStore:
             return _write_atomic(path, schema, batches, self.tmp)
 
         self.written["authors"] += write_authors(self.root, people, write)
+
+
+def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A batch in ``schema``'s columns; a column that its file predates is null."""
+    for name in schema.names:
+        if name not in batch.schema.names:
+            batch = batch.append_column(schema.field(name), pa.nulls(batch.num_rows, schema.field(name).type))
+    return batch.select(schema.names)
 
 
 def _with_groups(batch: pa.RecordBatch, groups: dict[str, str]) -> pa.RecordBatch:
