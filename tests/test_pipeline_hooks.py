@@ -327,3 +327,31 @@ def test_normalize_pipeline_reaches_articles_and_polls_and_passes_the_rest() -> 
     failure = CrawlFailure(EN, "download", "  HTTP  500 ", T0)
     assert pipeline.process_item(failure) is failure and failure.reason == "  HTTP  500 "
     assert normalize_poll(poll) is poll
+
+
+def test_found_by_is_what_discovery_knew_when_the_crawl_ended(tmp_path: Path) -> None:
+    from riac_scraper.crawl.discovery import Discovery
+    from riac_scraper.urls import classify
+
+    crawler, pipeline = _open(tmp_path)
+    moved = "https://russiancouncil.ru/en/news/first-moved/"
+    pipeline.process_item(_article(found_by=["listings"]))  # what was known at the fetch
+    pipeline.process_item(_article(moved, found_by=[]))
+    pipeline.process_item(_article(RU, found_by=["links"]))
+    discovery = Discovery()
+    for url, source in ((EN, "listings"), (EN, "sitemap"), ("https://russiancouncil.ru/en/news/old/", "feeds")):
+        discovery.add(url, classify(url), source)
+    crawler.spider.discovery = discovery
+    crawler.spider.landed_as = {"https://russiancouncil.ru/en/news/old/": moved}
+    pipeline.spider_closed(crawler.spider, "finished")
+    stored = pd.read_parquet(tmp_path / "out" / "articles").set_index("url")["found_by"]
+    assert list(stored[EN]) == ["listings", "sitemap"]  # the sitemap found it after its fetch
+    assert list(stored[moved]) == ["feeds"]  # found under the URL it redirected from
+    assert list(stored[RU]) == ["links"]  # unknown to discovery: the fetch's own
+
+
+def test_a_spider_without_discovery_keeps_the_fetch_time_sources(tmp_path: Path) -> None:
+    crawler, pipeline = _open(tmp_path)
+    pipeline.process_item(_article(found_by=["listings"]))
+    pipeline.spider_closed(crawler.spider, "finished")
+    assert list(pd.read_parquet(tmp_path / "out" / "articles")["found_by"].iloc[0]) == ["listings"]
