@@ -117,6 +117,59 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from riac_scraper.crawl.commands.crawl import USAGE_ERRORS
+    from riac_scraper.crawl.probe import probe_report
+    from riac_scraper.crawl.spider import check_arguments
+    from riac_scraper.crawl.thresholds import read_thresholds
+
+    if args.articles < 1:
+        raise UsageError(f"--articles takes a number of 1 or more, got {args.articles}")
+    settings = get_project_settings()
+    settings.setdict({"LOG_LEVEL": "WARNING", **_pairs(args.set, "-s")}, priority="cmdline")
+    settings.set("RIAC_PROBE", args.articles, priority="cmdline")  # and no RIAC_WRITE_DATASETS: nothing is stored
+    # what only a crawl that stores runs: off, rather than logging that it is disabled
+    for name, off in (("EXTENSIONS", ("CrawlMonitor", "WarcArchive")), ("ITEM_PIPELINES", ("ParquetPipeline",))):
+        components = settings.getdict(name)
+        settings.set(name, {k: None if k.rsplit(".", 1)[-1] in off else v for k, v in components.items()}, "cmdline")
+    spider_args = _pairs(args.arg, "-a")
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        if args.mirror:
+            from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
+
+            mirror = stack.enter_context(Mirror(Path(args.mirror_root or BUNDLED_MIRROR)))
+            spider_args["base_url"] = mirror.base_url
+        try:
+            check_arguments(spider_args)
+            thresholds = read_thresholds(settings)
+        except USAGE_ERRORS as exc:
+            print(f"riac: {exc}", file=sys.stderr)
+            return 2
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler("riac")
+        process.crawl(crawler, **spider_args)
+        process.start()
+    spider = crawler.spider
+    if spider is None or not crawler.stats or not crawler.stats.get_value("response_received_count"):
+        print("riac: probe failed: no page could be fetched (see the log above)", file=sys.stderr)
+        return 1
+    report = probe_report(spider, thresholds)
+    target = spider_args.get("base_url") or "https://russiancouncil.ru"
+    responses = crawler.stats.get_value("response_received_count")
+    print(f"probe of {target} took {time.monotonic() - started:.1f} s, {responses} responses")
+    print("\n".join(report.lines))
+    for problem in report.problems:
+        print(f"riac: probe failed: {problem}", file=sys.stderr)
+    if not report.problems:
+        print("probe passed")
+    return 1 if report.problems else 0
+
+
 def cmd_mirror(args: argparse.Namespace) -> int:
     from riac_scraper.devtools.faults import FaultPlan
     from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
@@ -264,6 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     crawl.add_argument("-a", dest="arg", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
     crawl.add_argument("-s", dest="set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
     crawl.set_defaults(run=cmd_crawl)
+
+    probe = commands.add_parser("probe", help="a one-minute look at the site before a long crawl; stores nothing")
+    probe.add_argument("--mirror", action="store_true", help="probe the bundled mirror on loopback")
+    probe.add_argument("--mirror-root", help=argparse.SUPPRESS)
+    probe.add_argument("--articles", type=int, default=20, help="articles to read, spread over sections (20)")
+    probe.add_argument("-a", dest="arg", action="append", default=[], metavar="NAME=VALUE", help="spider argument")
+    probe.add_argument("-s", dest="set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    probe.set_defaults(run=cmd_probe)
 
     mirror = commands.add_parser("mirror", help="serve a mirror of the site on 127.0.0.1")
     mirror.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")

@@ -5,6 +5,7 @@ archives it leaves pass ``warcio check``."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -87,6 +88,11 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(
     assert result.returncode == 0, result.stderr[-3000:]
     resumed = pd.read_parquet(output / "articles").set_index("article_id").sort_index()
     pd.testing.assert_frame_equal(resumed[CONTENT], uninterrupted[CONTENT])
+    # what discovery found survives the kills: the journal keeps every source's finds
+    found = resumed["found_by"].map(list)
+    assert found.to_dict() == uninterrupted["found_by"].map(list).to_dict()
+    report = json.loads((output / "crawl-report.json").read_text("utf-8"))
+    assert report["discovery"]["articles"] == len(uninterrupted)
     polls = pd.read_parquet(output / "polls")
     assert polls["crawl_id"].nunique() == 1
     assert (polls.groupby("poll_id")["option_index"].value_counts() == 1).all()  # one snapshot

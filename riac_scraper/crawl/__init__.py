@@ -3,6 +3,8 @@
 """The crawl stage: what is fetched, in what order, and whether the crawl passed.
 
 - ``spider``: ``RiacSpider``, sections, listings and articles, and the journal's resume;
+- ``probe``: what ``riac probe`` prints and when it fails;
+- ``discovery``: the sources of article URLs (listings, sitemaps, feeds, links) and their account;
 - ``middlewares``: robots.txt, the host boundary, Retry-After;
 - ``monitor``: the crawl report and its verdict, with ``thresholds`` (the settings it judges by);
 - ``progress``: the progress line or bar;

@@ -44,6 +44,7 @@ SETTINGS = {
 WHOLE_SECTION = ("listings", "sitemap")  # the sources that claim to list a whole section
 NOTES_LISTED = 50
 MAX_DOCUMENTS = 10_000  # sitemaps and feeds per crawl: a sitemap index that names endless others ends here
+PROBE_DOCUMENTS = 20  # riac probe reads this many at most: a first look, not the whole sitemap
 
 
 class NotASitemap(ValueError):

@@ -39,6 +39,7 @@ from twisted.python.failure import Failure
 from riac_scraper import site
 from riac_scraper.crawl.discovery import (
     MAX_DOCUMENTS,
+    PROBE_DOCUMENTS,
     Discovery,
     NotASitemap,
     enabled_sources,
@@ -195,10 +196,15 @@ class RiacSpider(scrapy.Spider):
         self.discovery = Discovery()
         self.documents_requested: set[str] = set()  # sitemaps and feeds
         self.robots_read = False
+        self.documents_capped = False  # more sitemaps and feeds named than read
         self.listings_failed: set[str] = set()  # "lang/section" of the listings with a page that failed
         # (lang, section) -> articles on a first listing page that showed no way to a second one;
         # dropped once probing finds a further page
         self.lone_first_pages: dict[tuple[str, str], int] = {}
+        self.probe = 0
+        self.probe_quota = 0
+        self.probed: list[Article] = []  # riac probe: the articles read
+        self.probe_decided: Counter[tuple[str, str]] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RiacSpider:
@@ -212,6 +218,10 @@ class RiacSpider(scrapy.Spider):
                 if (kind := classify(url)) is not None:
                     spider.discovery.add(url, kind, source)
         spider.max_document_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
+        # riac probe: first listing pages only, at most this many articles, nothing stored (crawl/probe.py)
+        spider.probe = crawler.settings.getint("RIAC_PROBE", 0)
+        groups = max(1, len(spider.langs) * len(spider.sections))
+        spider.probe_quota = -(-spider.probe // groups)  # articles per section and language, rounded up
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_robots, signal=ROBOTS_READ)
         spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
@@ -270,7 +280,7 @@ class RiacSpider(scrapy.Spider):
         return site_url(response.url, self.base_url) or requested
 
     async def start(self) -> AsyncIterator[Any]:
-        if not self.full and not self.url_file:
+        if not self.full and not self.url_file and not self.probe:
             self.known = read_article_index(self.settings.get("RIAC_OUTPUT"))
             self.logger.info("incremental crawl: %d articles already stored", len(self.known))
         if self.journal is not None and self.journal.resumed:
@@ -357,9 +367,18 @@ class RiacSpider(scrapy.Spider):
             self.decided.add(url)
             yield from self._article(url)  # type: ignore[misc]
 
+    def _probe_takes(self, group: tuple[str, str], url: str) -> bool:
+        """A probe's articles: spread over sections and languages, at most RIAC_PROBE."""
+        if url in self.decided or self.probe_decided[group] >= self.probe_quota or len(self.decided) >= self.probe:
+            return False
+        self.probe_decided[group] += 1
+        return True
+
     def on_idle(self) -> None:
         """Fetch the articles that only sources other than the listings found:
         new ones plainly, stored ones conditionally on their ETag / Last-Modified."""
+        if self.probe:
+            return  # a probe counts what the other sources found; it fetches the listings' articles only
         waiting = [url for url in self.discovery.found if url not in self.decided]
         if not waiting:
             return
@@ -392,8 +411,9 @@ class RiacSpider(scrapy.Spider):
         document = self._document_url(url)
         if document is None:
             self.discovery.note(f"{named_by} names a {kind} outside the site, not read: {url[:200]}")
-        elif len(self.documents_requested) >= MAX_DOCUMENTS:
-            self.discovery.note(f"more than {MAX_DOCUMENTS} sitemaps and feeds: {url[:200]} and later ones not read")
+        elif len(self.documents_requested) >= (limit := PROBE_DOCUMENTS if self.probe else MAX_DOCUMENTS):
+            self.documents_capped = True
+            self.discovery.note(f"more than {limit} sitemaps and feeds: {url[:200]} and later ones not read")
         elif document not in self.documents_requested:
             yield self._document(document, kind)
 
@@ -442,6 +462,8 @@ class RiacSpider(scrapy.Spider):
             kind = classify(url)
             if kind and kind.lang == here.lang and kind.section in self.sections:
                 yield from self._found(url, kind, "listings")
+                if self.probe and not self._probe_takes((kind.lang, kind.section), url):
+                    continue
                 if url not in self.decided:
                     self.decided.add(url)
                     yield from self._article_or_seen(url, entry)
@@ -454,6 +476,8 @@ class RiacSpider(scrapy.Spider):
         for warning in page.warnings:
             self.logger.warning("%s: %s", canonical, warning)
         listing = (here.lang, here.section)
+        if self.probe:
+            return  # a probe reads the first page of each listing only
         listed = stable_id(*sorted(page.entries)) if page.entries else ""
         earlier = self.listing_contents.setdefault(listing, set())
         if listed and listed in earlier:
@@ -555,6 +579,8 @@ class RiacSpider(scrapy.Spider):
                 item.published = published.date()
                 item.fallback_fields.append("published")
             item.found_by = self.discovery.sources_of(requested) or self.discovery.sources_of(canonical)
+            if self.probe:
+                self.probed.append(item)
         yield item
         if isinstance(item, Article):
             yield from self._new_polls(item.polls)
