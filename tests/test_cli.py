@@ -126,6 +126,14 @@ def test_an_unreachable_site_ends_the_crawl_within_30_s(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert re.search(r"robots.txt could not be fetched \(\w+\): read as disallowing every page", result.stderr)
     assert "Retrying" not in result.stderr  # a name that does not resolve is not asked again
+    assert "Traceback" not in result.stderr  # the robots.txt error is one line
+
+
+def test_an_unreachable_site_fails_the_probe_in_one_line(tmp_path: Path) -> None:
+    result = run_riac("probe", "-a", "base_url=http://riac-scraper-test.invalid", timeout=120)
+    assert result.returncode == 1
+    assert b"riac: probe failed: no page could be fetched" in result.stderr
+    assert b"Traceback" not in result.stderr
 
 
 def test_progress_lines_and_quiet_third_party_loggers(mirror: Mirror, tmp_path: Path) -> None:

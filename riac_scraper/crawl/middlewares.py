@@ -4,6 +4,7 @@ says, and retries that honour Retry-After."""
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from typing import Any
 
@@ -103,6 +104,11 @@ class HostBoundaryMiddleware:
             raise IgnoreRequest("outside the crawl's hosts and ports")
 
 
+def _without_traceback(record: logging.LogRecord) -> bool:
+    record.exc_info, record.exc_text = None, None
+    return True
+
+
 class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     """robots.txt as RFC 9309 says: a 4xx answer allows everything, a 5xx answer
     or no answer at all (DNS failure, refused connection, time-out) disallows
@@ -117,6 +123,8 @@ class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES", 500 * 1024)
+        # Scrapy logs a robots.txt that cannot be fetched with two tracebacks; the line says it all
+        logging.getLogger(scrapy_robotstxt.__name__).addFilter(_without_traceback)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:  # type: ignore[override]
         if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
