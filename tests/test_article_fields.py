@@ -719,7 +719,8 @@ def test_linked_articles_are_the_other_articles_the_page_links_to_once_in_page_o
         f'<a href="{URL}">this page</a><a href="/en/news/">a listing</a><a href="https://example.org/en/news/x/">off</a>'
         '<a>no href</a><a href="http://[::1">broken</a>'
     )
-    page = article(body)
+    head = '<link rel="alternate" hreflang="ru" href="/news/vtoraya-istoriya/">'  # metadata, not a link
+    page = article(body, head)
     assert page.linked == [
         "https://russiancouncil.ru/en/news/second-story/",
         "https://russiancouncil.ru/en/analytics-and-comments/analytics/first-analysis/",

@@ -151,9 +151,33 @@ def test_rel_next_and_links_give_each_page_once_in_order() -> None:
         '<div data-url="https://example.org/en/news/?PAGEN_1=2"></div>',  # another site
         '<form action="/en/news/"><input name="q" value="2"></form>',  # no page number
         '<form action="/en/news/"><input name="PAGEN_1"></form>',  # a page number without value: PAGEN_1= is page 1
+        '<form action="https://example.org/en/news/"><input name="PAGEN_1" value="2"></form>',  # another site
+        '<form action="/en/news/"><input name="PAGEN_X" value="2"></form>',  # not a page parameter
     ],
 )
 def test_attribute_values_that_are_no_next_page_are_left(noise: str) -> None:
 
     html = f"<html><body>{noise}</body></html>"
     assert ListingPage(Selector(text=html), "https://russiancouncil.ru/en/news/").further_pages() == []
+
+
+@pytest.mark.parametrize(
+    ("here", "pager", "expected"),
+    [
+        # a <link rel="next"> alone, relative to the page
+        ("/en/news/?PAGEN_1=2", '<link rel="next" href="?PAGEN_1=3">', "/en/news/?PAGEN_1=3"),
+        ("/en/news/", '<div data-more="http://www.russiancouncil.ru/en/news/?PAGEN_1=2"></div>', "/en/news/?PAGEN_1=2"),
+        ("/en/news/", '<form><button name="PAGEN_1" value="2">More</button></form>', "/en/news/?PAGEN_1=2"),
+        # a form's action, not the page, names the listing; every page parameter is kept
+        ("/en/blogs/", '<form action="/en/blogs/ivan-sokolov/"><input name="PAGEN_1" value="2"></form>',
+         "/en/blogs/ivan-sokolov/?PAGEN_1=2"),
+        ("/en/news/", '<form><input name="PAGEN_1" value="2"><input name="PAGEN_3" value="4"></form>',
+         "/en/news/?PAGEN_1=2&PAGEN_3=4"),
+        # a form without action on a later page: the page's own number gives way to the form's
+        ("/en/news/?PAGEN_1=3", '<form><input name="PAGEN_1" value="4"></form>', "/en/news/?PAGEN_1=4"),
+    ],
+)  # fmt: skip
+def test_each_way_a_next_page_can_hide(here: str, pager: str, expected: str) -> None:
+    html = f"<html><head>{pager if pager.startswith('<link') else ''}</head><body>{pager}</body></html>"
+    origin = "https://russiancouncil.ru"
+    assert ListingPage(Selector(text=html), origin + here).further_pages() == [origin + expected]

@@ -128,6 +128,11 @@ def test_json_ld_of_other_types_and_broken_scripts_are_ignored() -> None:
     assert page == PageMetadata()
 
 
+def test_a_broken_script_does_not_hide_the_next() -> None:
+    broken = '<script type="application/ld+json">{not json</script>'
+    assert meta_of(broken + ld({"@type": "Article", "headline": "after"})).headline == "after"
+
+
 def test_json_ld_graph_and_lists_are_searched() -> None:
     graph = {"@graph": [{"@type": "WebSite", "name": "RIAC"}, {"@type": "BlogPosting", "headline": "In the graph"}]}
     assert meta_of(ld(graph)).headline == "In the graph"

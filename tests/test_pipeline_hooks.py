@@ -355,3 +355,16 @@ def test_a_spider_without_discovery_keeps_the_fetch_time_sources(tmp_path: Path)
     pipeline.process_item(_article(found_by=["listings"]))
     pipeline.spider_closed(crawler.spider, "finished")
     assert list(pd.read_parquet(tmp_path / "out" / "articles")["found_by"].iloc[0]) == ["listings"]
+
+
+def test_a_spider_with_discovery_and_no_redirects_record(tmp_path: Path) -> None:
+    from riac_scraper.crawl.discovery import Discovery
+    from riac_scraper.urls import classify
+
+    crawler, pipeline = _open(tmp_path)
+    pipeline.process_item(_article(found_by=[]))
+    crawler.spider.discovery = Discovery()
+    crawler.spider.discovery.add(EN, classify(EN), "feeds")
+    pipeline.spider_closed(crawler.spider, "finished")  # a spider without landed_as: no redirects
+    assert pipeline.committed
+    assert list(pd.read_parquet(tmp_path / "out" / "articles")["found_by"].iloc[0]) == ["feeds"]

@@ -501,11 +501,11 @@ class RiacSpider(scrapy.Spider):
         further = [url for url in page.further_pages() if url not in self.listing_requested]
         if not further and listed:  # a page with articles and no way on: probe the next page number
             further = [next_listing_page(canonical)]
-            kind = "probe"
+            page_kind = "probe"
             if canonical == listing_url(here.section, here.lang):
                 self.lone_first_pages[listing] = len(page.entries)
         else:
-            kind = "listing"
+            page_kind = "listing"
         for url in further:
             if self.listing_pages[listing] >= self.max_listing_pages:
                 self.crawler.stats.set_value(f"riac/listings/capped/{here.lang}/{here.section}", self.max_listing_pages)
@@ -514,7 +514,7 @@ class RiacSpider(scrapy.Spider):
             if url not in self.listing_requested:
                 self.listing_requested.add(url)
                 self.listing_pages[listing] += 1
-                yield self._request(url, self.parse_listing, kind)
+                yield self._request(url, self.parse_listing, page_kind)
 
     @_marks_done
     def parse_home(self, response: Response, canonical: str) -> Iterator[PollSnapshot]:

@@ -95,7 +95,7 @@ class ListingPage:
             if value.startswith(("/", "?", "http://", "https://")):
                 found.append(_paginated(canonical_url(value, self.url)))
         for form in _PAGE_FORMS(self.sel.root):
-            fields = [(i.get("name"), i.get("value") or "") for i in form.iter("input", "button", "select")]
+            fields = [(i.get("name"), i.get("value") or "") for i in form.iter("input", "button")]
             query = "&".join(f"{name}={value}" for name, value in fields if name and site.PAGINATION_PARAM.match(name))
             action = canonical_url(form.get("action") or self.url, self.url)
             if query and action is not None:
