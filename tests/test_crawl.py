@@ -212,7 +212,7 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     assert (first["articles"]["en"]["new"], first["articles"]["ru"]["new"]) == (n["en"], n["ru"])
     beside = 2 + 1 + n["probes"] + n["sitemaps"] + n["feeds"]  # home pages, robots.txt, discovery
     assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + beside
-    assert (n["probes"], n["sitemaps"], n["feeds"]) == (10, 3, 6)
+    assert (n["probes"], n["sitemaps"], n["feeds"]) == (12, 3, 6)
     sources = first["discovery"]["sources"]
     for source in ("listings", "sitemap", "feeds"):  # each finds the whole mirror
         assert sources[source]["articles"] == n["articles"], source
@@ -222,7 +222,9 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     assert first["rows_in_datasets"]["articles"] == n["articles"]
     assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0}
     assert first["coverage"]["title"]["share"] == 1.0
-    assert "title" in first["coverage_not_judged"]  # 19 pages: fewer than RIAC_MIN_COVERAGE_PAGES
+    assert first["coverage"]["title"]["pages"] == n["articles"] >= 20  # judged: RIAC_MIN_COVERAGE_PAGES pages
+    assert "title" not in first["coverage_not_judged"]
+    assert "authors@analytics" in first["coverage_not_judged"]  # 6 pages: fewer than RIAC_MIN_COVERAGE_PAGES
     assert first["started"].endswith("Z") and first["finished"] >= first["started"]
     assert first["riac_scraper_version"] and first["spider_arguments"]["base_url"].startswith("http://127.0.0.1:")
     second = json.loads((two_crawls["output"] / "crawl-report.json").read_text("utf-8"))
