@@ -18,11 +18,13 @@ from tests.conftest import SITE, run_crawl
 pytestmark = pytest.mark.e2e
 
 SEEDS = [3, 7]
+# A fault hits a page's first attempt only; the timeout stays below the fault mirror's
+# slow answer (3 s), and the retries leave room for a loaded machine (the suite runs on every CPU).
 TOLERANT = [
     "-s",
-    "DOWNLOAD_TIMEOUT=1",
+    "DOWNLOAD_TIMEOUT=2",
     "-s",
-    "RETRY_TIMES=2",
+    "RETRY_TIMES=4",
     "-s",
     "RIAC_MAX_FAILURE_SHARE=0.5",
     "-s",
