@@ -209,3 +209,26 @@ def test_each_source_has_its_switch() -> None:
     assert enabled_sources(Settings()) == ("listings", "sitemap", "feeds", "links")
     settings = Settings({"RIAC_DISCOVERY_FEEDS": "0", "RIAC_DISCOVERY_LISTINGS": False})
     assert enabled_sources(settings) == ("sitemap", "links")
+
+
+def test_a_resumed_spider_takes_back_only_what_a_journal_may_say(tmp_path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from riac_scraper.crawl.spider import RiacSpider
+
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "riac-journal.txt").write_text(
+        "crawl 20261201T000000Z-abcdef\n"
+        f"found sitemap {EN}a/\n"
+        f"found listings {EN}a/\n"
+        f"found rumour {EN}b/\n"  # no such source
+        "found feeds https://russiancouncil.ru/en/news/\n"  # a listing, no article
+        "found links https://example.org/en/news/x/\n"  # another site
+        "found links\n",  # cut short
+        "utf-8",
+    )
+    crawler = get_crawler(RiacSpider, {"JOBDIR": str(job)})
+    spider = RiacSpider.from_crawler(crawler)
+    assert spider.discovery.found == {f"{EN}a/": {"sitemap", "listings"}}
+    spider.journal.close(committed=False)

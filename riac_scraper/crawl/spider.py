@@ -40,6 +40,7 @@ from riac_scraper import site
 from riac_scraper.crawl.discovery import (
     MAX_DOCUMENTS,
     PROBE_DOCUMENTS,
+    SOURCES,
     Discovery,
     NotASitemap,
     enabled_sources,
@@ -214,8 +215,10 @@ class RiacSpider(scrapy.Spider):
         spider.discovery = Discovery(enabled=() if spider.url_file else enabled_sources(crawler.settings))
         if spider.journal is not None:
             spider.landed_as.update(spider.journal.redirects)
-            for source, url in spider.journal.found:
-                if (kind := classify(url)) is not None:
+            for source, url in spider.journal.found:  # the journal is read back: only known sources, article URLs
+                if source not in SOURCES or canonical_url(url) != url:
+                    continue
+                if (kind := classify(url)) is not None and kind.kind == "article":
                     spider.discovery.add(url, kind, source)
         spider.max_document_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
         # riac probe: first listing pages only, at most this many articles, nothing stored (crawl/probe.py)
