@@ -115,6 +115,31 @@ class CrawlFailure:
     at: dt.datetime
 
 
+# Where a crawl finds article URLs (crawl/discovery.py), in the order found_by lists them.
+DISCOVERY_SOURCES = ("listings", "sitemap", "feeds", "links")
+# The crawl's final found_by map is kept in its archive as a metadata record with this URI.
+FOUND_BY_URI = "urn:riac:found-by"
+
+
+def read_found_by(data: bytes) -> dict[str, list[str]]:
+    """A found_by map read back from an archive: only article URLs of the form
+    the crawl writes and known sources are taken; anything else is left out."""
+    import json
+
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    found = value.get("found_by") if isinstance(value, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {
+        url: [s for s in DISCOVERY_SOURCES if s in sources]
+        for url, sources in found.items()
+        if isinstance(url, str) and url.startswith("https://") and isinstance(sources, list)
+    }
+
+
 # The article fields whose presence a crawl measures (coverage floors, validation).
 COVERED_FIELDS = (
     "title",

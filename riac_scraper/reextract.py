@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import glob
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -35,7 +36,7 @@ from warcio.timeutils import iso_date_to_datetime
 from pipelines.normalize import normalize_article, normalize_poll
 from pipelines.validate import validation_failure
 from riac_scraper import site
-from riac_scraper.items import Article, CrawlFailure, PollSnapshot
+from riac_scraper.items import FOUND_BY_URI, Article, CrawlFailure, PollSnapshot, read_found_by
 from riac_scraper.pages.fetched import article_page, decode_html, is_html
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.storage.outputdir import OutputLock
@@ -44,7 +45,8 @@ from riac_scraper.storage.store import STAGED, DatasetStore, new_crawl_id
 from riac_scraper.urls import classify, site_url
 
 DATASETS = ("articles", "polls", "failures")
-Part = dict[str, bytes]  # dataset -> the rows of one archive file, as an Arrow IPC stream
+Part = dict[str, bytes]  # dataset -> the rows of one archive file, as an Arrow IPC stream; FOUND_BY -> JSON
+FOUND_BY = "found_by"
 
 
 class ArchiveError(Exception):
@@ -94,11 +96,15 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                 polls_seen.add(poll.poll_id)
                 rows["polls"].extend(poll_rows(normalize_poll(poll), run_id))
 
+    found_by: dict[str, list[str]] = {}
     with open(path, "rb") as fh:
         records = ArchiveIterator(fh)
         for record in records:
             if record.rec_type == "warcinfo":
                 base_url = _info(record).get("riac-base-url") or None
+                continue
+            if record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
+                found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
                 continue
             if record.rec_type != "response" or record.http_headers is None:
                 continue
@@ -129,7 +135,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                 item = failure
             if isinstance(item, CrawlFailure):
                 rows["failures"].append(failure_row(item, run_id))
-    return {dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS}
+    return {**{dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS}, FOUND_BY: json.dumps(found_by).encode()}
 
 
 # ------------------------------------------------------------------ running
@@ -178,6 +184,7 @@ def reextract(
         store = DatasetStore(output, crawl_id=run_id)
         parts = _dask(paths, run_id, scheduler, workers) if dask or scheduler else _local(paths, run_id, workers)
         for done, part in enumerate(parts, 1):
+            store.found_by.update(json.loads(part.pop(FOUND_BY, b"{}")))  # the crawls' own, from their archives
             for dataset, data in part.items():
                 with pa.ipc.open_stream(data) as reader:
                     for batch in reader:

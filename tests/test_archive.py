@@ -18,8 +18,8 @@ from tests.conftest import SITE, assert_archive_sound, page_path, run_crawl, run
 pytestmark = pytest.mark.e2e
 
 # Columns that record when and how a run happened, not what the pages said.
-# found_by: what discovery found is not in the archive (re-extraction leaves it empty; see DATASET.md).
-RUN_COLUMNS = {"listing_hash", "crawl_id", "found_by"}
+# (found_by is compared: the archive keeps what discovery found.)
+RUN_COLUMNS = {"listing_hash", "crawl_id"}
 KEYS = {"articles": ["url"], "polls": ["poll_id", "option_index"], "authors": ["author_id"]}
 
 
@@ -101,7 +101,21 @@ def test_a_half_written_record_is_cut_off(crawled: Path, tmp_path: Path) -> None
     kept = repair(cut)
     assert 0 < kept < len(whole) - 300 and cut.stat().st_size == kept
     assert warcio_check([cut]).returncode == 0
-    assert len(records(cut)) == len(records(source)) - 1  # the last request record is gone, nothing else
+    assert len(records(cut)) == len(records(source)) - 1  # the last record is gone, nothing else
+    assert records(source)[-1][0] == "metadata"  # what discovery found, written as the crawl closed
+
+
+def test_a_record_pair_cut_short_is_cut_off(crawled: Path, tmp_path: Path) -> None:
+    (source,) = sorted((crawled / "archive").glob("*.warc.gz"))
+    with source.open("rb") as fh:
+        iterator = ArchiveIterator(fh)
+        offsets = [(record.rec_type, iterator.get_record_offset()) for record in iterator]
+    (_, last_request), (_, found_by) = offsets[-2], offsets[-1]
+    cut = tmp_path / source.name
+    cut.write_bytes(source.read_bytes()[: found_by - 200])  # killed while appending the last record pair
+    assert repair(cut) == last_request
+    assert warcio_check([cut]).returncode == 0
+    assert len(records(cut)) == len(records(source)) - 2
 
 
 def test_show_page_prints_the_stored_page(crawled: Path) -> None:

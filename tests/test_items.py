@@ -35,3 +35,21 @@ def test_field_presence_counts_zero_as_a_value_and_empty_as_none() -> None:
 )  # fmt: skip
 def test_grouping_reason_drops_the_url_host_and_port(reason: str, grouped: str) -> None:
     assert grouping_reason(reason) == grouped
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"found_by": {"https://russiancouncil.ru/en/news/a/": ["sitemap", "listings", "rumour"]}}',
+         {"https://russiancouncil.ru/en/news/a/": ["listings", "sitemap"]}),
+        (b'{"found_by": {"../../etc/passwd": ["links"], "https://russiancouncil.ru/x/": "links"}}', {}),
+        (b'{"found_by": ["https://russiancouncil.ru/en/news/a/"]}', {}),
+        (b"[1, 2]", {}),
+        (b"{not json", {}),
+        (b"\xff\xfe", {}),
+    ],
+)  # fmt: skip
+def test_a_found_by_record_read_back_keeps_only_what_a_crawl_writes(data: bytes, expected: dict) -> None:
+    from riac_scraper.items import read_found_by
+
+    assert read_found_by(data) == expected

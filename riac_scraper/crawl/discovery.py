@@ -32,9 +32,10 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.iterators import xmliter_lxml
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from riac_scraper.items import DISCOVERY_SOURCES
 from riac_scraper.urls import PageKind
 
-SOURCES = ("listings", "sitemap", "feeds", "links")
+SOURCES = DISCOVERY_SOURCES
 SETTINGS = {
     "listings": "RIAC_DISCOVERY_LISTINGS",
     "sitemap": "RIAC_DISCOVERY_SITEMAPS",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from riac_scraper import __version__
+from riac_scraper.items import FOUND_BY_URI
 
 WARC_VERSION = "WARC/1.1"
 # Headers that described how the body travelled, not the body as stored.
@@ -67,6 +69,9 @@ def repair(path: Path) -> int:
             records = ArchiveIterator(fh)
             for record in records:
                 record.content_stream().read()
+                record.raw_stream.read()
+                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut short
+                    break
                 good = records.get_record_offset() + records.get_record_length()
     except Exception:
         pass
@@ -195,6 +200,17 @@ class WarcArchive:
         self.crawler.stats.inc_value("riac/archive/records", 2)
 
     def spider_closed(self, spider: Spider) -> None:
+        discovery = getattr(spider, "discovery", None)  # the spider's account (crawl/discovery.py)
+        if discovery is not None and discovery.found and self.fd is not None:
+            # what discovery knew at the end, so that a re-extraction gives the crawl's found_by
+            payload = json.dumps({"found_by": discovery.by_url(getattr(spider, "landed_as", {}))}).encode()
+            buffer = io.BytesIO()
+            writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+            record = writer.create_warc_record(
+                FOUND_BY_URI, "metadata", payload=io.BytesIO(payload), warc_content_type="application/json"
+            )
+            writer.write_record(record)
+            self._append(buffer.getvalue())
         self._close()
 
 

@@ -68,8 +68,8 @@ _ARTICLE_FIELDS = [
     _field(
         "found_by",
         pa.list_(pa.string()),
-        "the sources that found the article in that crawl: listings, sitemap, feeds, links; "
-        "empty after a re-extraction, null in rows older than the column",
+        "the sources that found the article in that crawl: listings, sitemap, feeds, links "
+        "(a re-extraction reads them from the archive); null in rows older than the column",
     ),
 ]
 ARTICLES = pa.schema(_ARTICLE_FIELDS)

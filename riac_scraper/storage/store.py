@@ -287,7 +287,8 @@ class DatasetStore:
                         batch = batch.set_column(names.index(name), name, column)
                     if part_lang is not None and self.found_by:  # this crawl's rows: what discovery knew at its end
                         urls, found = _columns(batch, "url", "found_by")
-                        column = pa.array([self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)])
+                        values = [self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)]
+                        column = pa.array(values, schema.field("found_by").type)
                         batch = batch.set_column(names.index("found_by"), schema.field("found_by"), column)
                     yield batch
 
