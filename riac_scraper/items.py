@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -124,8 +125,6 @@ FOUND_BY_URI = "urn:riac:found-by"
 def read_found_by(data: bytes) -> dict[str, list[str]]:
     """A found_by map read back from an archive: only article URLs of the form
     the crawl writes and known sources are taken; anything else is left out."""
-    import json
-
     try:
         value = json.loads(data)
     except (ValueError, UnicodeDecodeError):

@@ -95,6 +95,20 @@ def fetch_url(canonical: str, base_url: str | None) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
 
+def document_url(url: str, base_url: str | None) -> str | None:
+    """The site form of a sitemap's or feed's URL, its query kept (it names no
+    page), or None for another host, another scheme, or no URL at all."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    on_mirror = bool(base_url) and parts.netloc == urlsplit(base_url).netloc
+    if parts.scheme not in ("http", "https") or not (site_host(host) or on_mirror):
+        return None
+    return urlunsplit(("https", site.HOST, parts.path or "/", parts.query, ""))
+
+
 def site_url(fetched: str, base_url: str | None) -> str | None:
     """The canonical real-site URL of a fetched URL, the inverse of ``fetch_url``:
     a mirror at ``base_url`` serves the site's paths."""

@@ -327,3 +327,28 @@ def test_next_listing_page(page: str, after: str) -> None:
 
     assert next_listing_page(page) == after
     assert canonical_url(after) == after  # already in canonical form
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "document"),
+    [
+        ("https://www.russiancouncil.ru/sitemap.php?page=2", None, "https://russiancouncil.ru/sitemap.php?page=2"),
+        (" http://russiancouncil.ru/rss ", None, "https://russiancouncil.ru/rss"),  # no slash added
+        ("https://russiancouncil.ru", None, "https://russiancouncil.ru/"),
+        (
+            "http://127.0.0.1:8000/sitemap-2.xml.gz",
+            "http://127.0.0.1:8000",
+            "https://russiancouncil.ru/sitemap-2.xml.gz",
+        ),
+        ("http://127.0.0.1:8001/sitemap.xml", "http://127.0.0.1:8000", None),  # another port: not the mirror
+        ("http://127.0.0.1:8000/sitemap.xml", None, None),
+        ("https://example.org/sitemap.xml", "http://127.0.0.1:8000", None),
+        ("ftp://russiancouncil.ru/sitemap.xml", None, None),
+        ("http://[::1/sitemap.xml", None, None),  # no URL at all
+        ("/sitemap.xml", None, None),  # relative: resolved by the caller
+    ],
+)
+def test_document_url_keeps_the_query_and_only_the_site(url: str, base: str | None, document: str | None) -> None:
+    from riac_scraper.urls import document_url
+
+    assert document_url(url, base) == document

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -58,10 +58,10 @@ from riac_scraper.urls import (
     PageKind,
     canonical_url,
     classify,
+    document_url,
     fetch_url,
     listing_url,
     next_listing_page,
-    site_host,
     site_url,
     stable_id,
 )
@@ -76,7 +76,7 @@ CALLBACKS = {
     "sitemap": "parse_sitemap",
     "feed": "parse_feed",
 }
-DOCUMENTS = {"sitemap": "sitemap", "feed": "feeds"}  # page kind -> the source it serves
+DOCUMENTS = frozenset({"sitemap", "feed"})  # the page kinds that are no page of the site: discovery's documents
 
 
 class SpiderArgumentError(ValueError):
@@ -340,19 +340,6 @@ class RiacSpider(scrapy.Spider):
         self.documents_requested.add(url)
         return self._request(url, getattr(self, CALLBACKS[kind]), kind)
 
-    def _document_url(self, url: str) -> str | None:
-        """The site form of a sitemap's or feed's URL (its query kept: it is no page
-        URL), or None for a document on another host."""
-        try:
-            parts = urlsplit(url.strip())
-            host = parts.hostname or ""
-        except ValueError:
-            return None
-        on_mirror = bool(self.base_url) and parts.netloc == urlsplit(self.base_url).netloc
-        if parts.scheme not in ("http", "https") or not (site_host(host) or on_mirror):
-            return None
-        return urlunsplit(("https", site.HOST, parts.path or "/", parts.query, ""))
-
     def _in_scope(self, url: str) -> PageKind | None:
         kind = classify(url)
         if kind and kind.kind == "article" and kind.lang in self.langs and kind.section in self.sections:
@@ -411,7 +398,7 @@ class RiacSpider(scrapy.Spider):
                 self.crawler.engine.crawl(request)
 
     def _next_document(self, url: str, kind: str, named_by: str) -> Iterator[scrapy.Request]:
-        document = self._document_url(url)
+        document = document_url(url, self.base_url)
         if document is None:
             self.discovery.note(f"{named_by} names a {kind} outside the site, not read: {url[:200]}")
         elif len(self.documents_requested) >= (limit := PROBE_DOCUMENTS if self.probe else MAX_DOCUMENTS):
