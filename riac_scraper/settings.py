@@ -91,6 +91,13 @@ RIAC_MIN_ARTICLES = 1
 # A listing is followed at most this many pages (per language and section);
 # a page that lists the same articles as an earlier one also ends it.
 RIAC_MAX_LISTING_PAGES = 2000
+# Incremental crawls (riac_scraper/crawl/walks.py): a section's listing walk
+# stops after this many pages in a row that list only stored, unchanged
+# articles (0: never), and every RIAC_FULL_WALK_EVERY-th run walks every
+# listing to its end (1: every run). The sitemap's lastmod and the feeds catch
+# what lies below a stopped walk.
+RIAC_LISTING_STOP_AFTER = 3
+RIAC_FULL_WALK_EVERY = 4
 RIAC_MAX_FAILURE_SHARE = 0.1
 
 # Where article URLs are found (see riac_scraper/crawl/discovery.py): each

@@ -184,7 +184,7 @@ def test_a_section_whose_listing_failed_is_not_judged_but_noted() -> None:
     discovery = Discovery()
     found(discovery, "sitemap", EN + "a/", EN + "b/")
     discovery.documents["sitemap"] = 1
-    assert discovery.gaps(0.05, frozenset({"en/analytics"})) == []
+    assert discovery.gaps(0.05, {"en/analytics": "a listing page of the section failed"}) == []
     assert discovery.notes == [
         "en/analytics: listings reached 0 of the 2 articles in the sitemap, but a listing page of the section "
         "failed: not judged"

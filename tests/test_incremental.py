@@ -104,3 +104,19 @@ def test_full_recrawl_fetches_everything(site: Path, tmp_path: Path) -> None:
         result = run_crawl(server.base_url, out, "-a", "full=1", "-s", "LOG_LEVEL=DEBUG")
         assert len(article_requests(result.stderr, server.base_url)) == mirror_counts()["articles"]
     assert len(pd.read_parquet(out / "articles")) == mirror_counts()["articles"]
+
+
+def test_an_incremental_walk_stops_early_and_the_sitemap_catches_the_rest() -> None:
+    """The bench site (riac bench --incremental) at a small size: 80 articles a listing, four pages."""
+    from riac_scraper.devtools.bench import incremental
+
+    figures = incremental(640, new=6, edited=4)
+    assert figures["problems"] == [[], [], []]
+    full, unchanged, changed = figures["walks"]
+    assert full["full_walk"] and full["stopped_early"] == {} and full["runs_since_full_walk"] == 0
+    assert not unchanged["full_walk"] and len(unchanged["stopped_early"]) == 8  # every listing of the bench site
+    assert set(unchanged["stopped_early"].values()) == {3}  # RIAC_LISTING_STOP_AFTER=3 of the four pages
+    assert unchanged["runs_since_full_walk"] == 1 and changed["runs_since_full_walk"] == 2
+    assert figures["unchanged_requests"] < 0.1 * figures["full_requests"]
+    assert figures["found"] == figures["changes"] == 10  # new ones deep in the listings, edits with an unchanged card
+    assert changed["refetched_for_sitemap_lastmod"] + changed["stored_articles_passed_over"] > 0

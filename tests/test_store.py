@@ -174,3 +174,19 @@ def test_staging_left_by_a_crawl_that_never_committed_is_folded_in_by_the_next(t
     import polars as pl
 
     assert pl.read_parquet(tmp_path / "articles" / "**" / "*.parquet").height == 2
+
+
+def test_an_article_marked_unchanged_and_then_fetched_counts_once_by_its_row(tmp_path: Path) -> None:
+    from riac_scraper.storage.tally import Tally
+
+    store = DatasetStore(tmp_path)
+    refetched = article("a", "A", T0)
+    store.seen(refetched["url"], T0)  # its listing entry was unchanged; then the sitemap dated a change
+    store.add("articles", [refetched])
+    store.seen("https://russiancouncil.ru/news/b/", T0)  # a Russian one, marked twice (a 304 too)
+    store.seen("https://russiancouncil.ru/news/b/", T0)
+    store.close_staging()
+    tally = Tally.from_store(store)
+    assert (tally.articles, tally.unchanged, dict(tally.unchanged_by_lang)) == (1, 1, {"ru": 1})
+    assert tally.articles_by_kind({})["all"] == {"new": 1, "changed": 0, "unchanged": 1, "failed": 0}
+    assert tally.unaccounted({refetched["url"], "https://russiancouncil.ru/news/b/"}, {}) == []

@@ -132,6 +132,16 @@ def _iso_date(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
+def sitemap_date(text: str | None) -> dt.datetime | None:
+    """A sitemap's ``lastmod`` (W3C datetime) as the latest moment it can mean:
+    a date alone is the end of that day, so that a change later that day is not
+    taken for one before a fetch on it."""
+    when = _iso_date(text)
+    if when is not None and len(text.strip()) == 10:  # type: ignore[union-attr]  # YYYY-MM-DD
+        when += dt.timedelta(days=1)
+    return when
+
+
 def group_of(kind: PageKind) -> str:
     return f"{kind.lang}/{kind.section}"
 
@@ -147,6 +157,7 @@ class Discovery:
     documents: Counter[str] = field(default_factory=Counter)  # "sitemap" -> sitemap documents read
     notes: list[str] = field(default_factory=list)
     published: dict[str, dt.datetime] = field(default_factory=dict)  # url -> a feed's pubDate
+    lastmod: dict[str, dt.datetime] = field(default_factory=dict)  # url -> its sitemap's lastmod
 
     def add(self, url: str, kind: PageKind, source: str) -> bool:
         """Records that ``source`` found ``url``; True when it is new to that source."""
@@ -201,15 +212,17 @@ class Discovery:
             "notes": self.notes[:NOTES_LISTED],
         }
 
-    def gaps(self, max_gap: float, unjudged: frozenset[str] = frozenset()) -> list[str]:
+    def gaps(self, max_gap: float, unjudged: dict[str, str] | None = None) -> list[str]:
         """One line for each section whose listings reached fewer of its articles
         than its sitemap lists, by more than ``max_gap`` of the articles either
-        found. Sections in ``unjudged`` (a listing page failed: that failure is
-        on record) are not judged. A sitemap that lists less than the listings
+        found. Sections in ``unjudged`` ("lang/section" -> why: a listing page
+        failed, and that failure is on record; an incremental walk stopped on
+        purpose) are not judged. A sitemap that lists less than the listings
         reached is a note: nothing was missed, every article found was fetched."""
         if not all(s in self.enabled for s in WHOLE_SECTION) or not self.documents["sitemap"]:
             return []
         found = self._by_source()
+        unjudged = unjudged or {}
         problems = []
         for group in sorted(set(found["listings"]) | set(found["sitemap"])):
             listed, mapped = found["listings"].get(group, set()), found["sitemap"].get(group, set())
@@ -217,7 +230,7 @@ class Discovery:
             if len(mapped - listed) > max_gap * len(union):
                 line = f"{group}: listings reached {len(listed & mapped)} of the {len(mapped)} articles in the sitemap"
                 if group in unjudged:
-                    self.note(f"{line}, but a listing page of the section failed: not judged")
+                    self.note(f"{line}, but {unjudged[group]}: not judged")
                 else:
                     problems.append(
                         line

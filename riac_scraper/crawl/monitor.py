@@ -40,7 +40,9 @@ from scrapy.exceptions import NotConfigured
 
 from riac_scraper import __version__
 from riac_scraper.crawl.thresholds import read_thresholds
+from riac_scraper.crawl.walks import STATE_NAME, write_state
 from riac_scraper.items import grouping_reason
+from riac_scraper.storage.outputdir import describe
 from riac_scraper.storage.tally import Tally
 
 REPORT_NAME = "crawl-report.json"
@@ -171,8 +173,10 @@ class CrawlMonitor:
         discovery = getattr(spider, "discovery", None)
         if discovery is None:
             return []
-        failed_listings = frozenset(getattr(spider, "listings_failed", ()))
-        problems = discovery.gaps(self.thresholds.max_discovery_gap, failed_listings)
+        unjudged = {group: "a listing page of the section failed" for group in getattr(spider, "listings_failed", ())}
+        for lang, section in getattr(spider, "walk_stopped", {}):
+            unjudged[f"{lang}/{section}"] = "the incremental listing walk stopped early on purpose"
+        problems = discovery.gaps(self.thresholds.max_discovery_gap, unjudged)
         covered = {group for url, group in discovery.groups.items() if "sitemap" in discovery.found[url]}
         for (lang, section), listed in sorted(getattr(spider, "lone_first_pages", {}).items()):
             group = f"{lang}/{section}"
@@ -223,6 +227,7 @@ class CrawlMonitor:
                 "listing_pages_repeated": stats.get_value("riac/listings/repeated_page", 0),
             },
             "discovery": spider.discovery.account() if hasattr(spider, "discovery") else None,
+            "listing_walk": self._listing_walk(spider, reason, problems),
             "coverage": coverage,
             "coverage_not_judged": sorted(
                 key
@@ -240,6 +245,34 @@ class CrawlMonitor:
         stats.set_value("riac/quality/problems", problems)
         for problem in problems:
             spider.logger.error("crawl quality: %s", problem)
+
+    def _listing_walk(self, spider: Spider, reason: str, problems: list[str]) -> dict[str, Any] | None:
+        """The report's ``listing_walk``; a crawl that walked the listings (to
+        their end or not) also records it in ``walks.STATE_NAME``."""
+        policy = getattr(spider, "walk_policy", None)
+        if policy is None or "listings" not in spider.discovery.enabled:
+            return None
+        stats = self.crawler.stats
+        assert stats is not None
+        stopped = {f"{lang}/{section}": pages for (lang, section), pages in sorted(spider.walk_stopped.items())}
+        walked_whole = not stopped and not spider.listings_failed
+        before = spider.runs_since_full_walk
+        runs = 0 if walked_whole else None if before is None else before + 1
+        if reason == "finished" and runs is not None:
+            try:
+                write_state(self.output, runs, stats.get_value("riac/crawl_id"))
+            except OSError as exc:
+                problems.append(f"the listing walk state ({STATE_NAME}) could not be written: {describe(exc)}")
+        return {
+            "full_walk": spider.full_walk,
+            "why": spider.walk_why,
+            "stopped_early": stopped,
+            "runs_since_full_walk": runs,
+            "RIAC_LISTING_STOP_AFTER": policy.stop_after,
+            "RIAC_FULL_WALK_EVERY": policy.full_every,
+            "stored_articles_passed_over": stats.get_value("riac/articles/passed_over", 0),
+            "refetched_for_sitemap_lastmod": stats.get_value("riac/articles/lastmod_refetch", 0),
+        }
 
     def _write_report(self, report: dict[str, Any]) -> None:
         self.output.mkdir(parents=True, exist_ok=True)

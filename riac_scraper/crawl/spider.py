@@ -8,9 +8,11 @@ scrapy crawl riac -a sections=analytics,comments -a lang=en
 scrapy crawl riac -a full=1                         # re-fetch every article
 scrapy crawl riac -s JOBDIR=DIR                     # resumable after any interruption
 
-Into an existing dataset the crawl is incremental: listing pages are always
-fetched, but a stored article only when its listing entry changed (and then
-with If-None-Match / If-Modified-Since).
+Into an existing dataset the crawl is incremental: a stored article is
+fetched again only when its listing entry changed or its sitemap ``lastmod``
+is later than its stored fetch (and then with If-None-Match /
+If-Modified-Since), and a section's listing walk stops after a few pages that
+list nothing new or changed (``walks.py``).
 
 Listings decide first, since their entries carry the hash that incremental
 crawls compare. The articles only other sources found are fetched when the
@@ -46,9 +48,11 @@ from riac_scraper.crawl.discovery import (
     enabled_sources,
     read_feed,
     read_sitemap,
+    sitemap_date,
     sitemaps_in_robots,
 )
 from riac_scraper.crawl.middlewares import ROBOTS_READ
+from riac_scraper.crawl.walks import WalkPolicy, read_state
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot, grouping_reason
 from riac_scraper.pages.fetched import article_page
 from riac_scraper.pages.listing import ListingPage
@@ -202,6 +206,12 @@ class RiacSpider(scrapy.Spider):
         # (lang, section) -> articles on a first listing page that showed no way to a second one;
         # dropped once probing finds a further page
         self.lone_first_pages: dict[tuple[str, str], int] = {}
+        # Incremental walks (walks.py): whether this run walks every listing to its end, and why
+        self.full_walk, self.walk_why = True, "a first crawl: nothing is stored"
+        self.unchanged_in_a_row: Counter[tuple[str, str]] = Counter()  # listing pages listing nothing new or changed
+        self.walk_stopped: dict[tuple[str, str], int] = {}  # (lang, section) -> listing pages read when it stopped
+        self.marked_unchanged: set[str] = set()  # stored articles marked unchanged from their listing entry
+        self.passed_over: set[str] = set()  # stored articles no source showed changed, below a stopped walk
         self.probe = 0
         self.probe_quota = 0
         self.probed: list[Article] = []  # riac probe: the articles read
@@ -228,6 +238,11 @@ class RiacSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_robots, signal=ROBOTS_READ)
         spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
+        spider.walk_policy = WalkPolicy.from_settings(crawler.settings)
+        # Read before the crawl monitor replaces the report: the count of runs since the last full walk.
+        spider.runs_since_full_walk, note = read_state(crawler.settings.get("RIAC_OUTPUT"))
+        if note:
+            spider.discovery.note(note)
         spider.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         host = urlsplit(spider.base_url).hostname if spider.base_url else None
         if host and _is_loopback(host):
@@ -286,6 +301,11 @@ class RiacSpider(scrapy.Spider):
         if not self.full and not self.url_file and not self.probe:
             self.known = read_article_index(self.settings.get("RIAC_OUTPUT"))
             self.logger.info("incremental crawl: %d articles already stored", len(self.known))
+        if self.full:
+            self.walk_why = "full=1: every article is fetched again"
+        elif self.known:
+            self.full_walk, self.walk_why = self.walk_policy.full_walk(self.runs_since_full_walk)
+            self.logger.info("listing walk: %s", self.walk_why)
         if self.journal is not None and self.journal.resumed:
             for request in self._resumed_requests():
                 yield request
@@ -369,7 +389,11 @@ class RiacSpider(scrapy.Spider):
         new ones plainly, stored ones conditionally on their ETag / Last-Modified."""
         if self.probe:
             return  # a probe counts what the other sources found; it fetches the listings' articles only
-        waiting = [url for url in self.discovery.found if url not in self.decided]
+        waiting = [url for url in self.discovery.found if url not in self.decided and url not in self.passed_over]
+        for url in [url for url in waiting if url in self.known and not self._worth_checking(url)]:
+            self.passed_over.add(url)
+            self.crawler.stats.inc_value("riac/articles/passed_over")
+            waiting.remove(url)
         if not waiting:
             return
         self.logger.info("%d articles found only by sitemaps, feeds or links: fetching them", len(waiting))
@@ -381,6 +405,22 @@ class RiacSpider(scrapy.Spider):
                     self._conditional(request, self.known[url])
                 self.crawler.engine.crawl(request)
         raise DontCloseSpider
+
+    def _newer_in_sitemap(self, url: str) -> bool:
+        """Whether the sitemap dates a stored article's last change after its stored fetch."""
+        lastmod = self.discovery.lastmod.get(url)
+        fetched = self.known.get(url, {}).get("fetched_at")
+        return lastmod is not None and (fetched is None or lastmod > fetched)
+
+    def _worth_checking(self, url: str) -> bool:
+        """A stored article that only sources other than the listings found: checked
+        again when the sitemap dates a change after its fetch; without a ``lastmod``,
+        only when its section's listing was walked to its end (the walk that did
+        not reach it is then the news; below a stopped walk it is not)."""
+        if url in self.discovery.lastmod:
+            return self._newer_in_sitemap(url)
+        kind = classify(url)
+        return kind is not None and (kind.lang, kind.section) not in self.walk_stopped
 
     def on_robots(self, body: bytes, status: int) -> None:
         """robots.txt, as the robots middleware fetched it: the sitemaps it names,
@@ -423,6 +463,18 @@ class RiacSpider(scrapy.Spider):
                 url = site_url(loc, self.base_url)
                 if url is not None and (kind := self._in_scope(url)):
                     yield from self._found(url, kind, "sitemap")
+                    if loc == entry["loc"] and (lastmod := sitemap_date(entry.get("lastmod"))) is not None:
+                        yield from self._lastmod(url, lastmod)
+
+    def _lastmod(self, url: str, lastmod: dt.datetime) -> Iterator[scrapy.Request | CrawlFailure]:
+        """A sitemap's ``lastmod``; a stored article already marked unchanged from its
+        listing entry is fetched again (conditionally) when it dates a later change."""
+        earlier = self.discovery.lastmod.get(url)
+        self.discovery.lastmod[url] = max(lastmod, earlier) if earlier else lastmod
+        if url in self.marked_unchanged and self._newer_in_sitemap(url):
+            self.marked_unchanged.discard(url)
+            self.crawler.stats.inc_value("riac/articles/lastmod_refetch")
+            yield from self._conditional_article(url)
 
     @_marks_done
     def parse_feed(self, response: Response, canonical: str) -> Iterator[CrawlFailure]:
@@ -488,6 +540,8 @@ class RiacSpider(scrapy.Spider):
                 f"{here.lang}/{here.section}: the listing pages link no next page; "
                 f"further pages found by probing ?{site.PROBE_PARAM}=N"
             )
+        if self._walk_ends(listing, page.entries):
+            return
         further = [url for url in page.further_pages() if url not in self.listing_requested]
         if not further and listed:  # a page with articles and no way on: probe the next page number
             further = [next_listing_page(canonical)]
@@ -506,6 +560,29 @@ class RiacSpider(scrapy.Spider):
                 self.listing_pages[listing] += 1
                 yield self._request(url, self.parse_listing, page_kind)
 
+    def _walk_ends(self, listing: tuple[str, str], entries: dict[str, str]) -> bool:
+        """Whether an incremental walk of this listing ends here: after
+        RIAC_LISTING_STOP_AFTER pages in a row (as they arrive) that list only
+        stored articles, each with its listing entry unchanged."""
+        if listing in self.walk_stopped:
+            return True
+        if self.full_walk or not self.walk_policy.stop_after:
+            return False
+        listed = [
+            (url, entry)
+            for url, entry in entries.items()
+            if (kind := classify(url)) and (kind.lang, kind.section) == listing
+        ]
+        if listed and all(self.known.get(url, {}).get("listing_hash") == entry for url, entry in listed):
+            self.unchanged_in_a_row[listing] += 1
+        else:
+            self.unchanged_in_a_row[listing] = 0
+        if self.unchanged_in_a_row[listing] < self.walk_policy.stop_after:
+            return False
+        self.walk_stopped[listing] = self.listing_pages[listing] + 1
+        self.crawler.stats.inc_value("riac/listings/walk_stopped")
+        return True
+
     @_marks_done
     def parse_home(self, response: Response, canonical: str) -> Iterator[PollSnapshot]:
         """The home page: its polls (the current and the past one)."""
@@ -523,14 +600,18 @@ class RiacSpider(scrapy.Spider):
         if known is None:
             yield from self._article(url, entry)
             return
-        if known["listing_hash"] == entry:
+        if known["listing_hash"] == entry and not self._newer_in_sitemap(url):
             self.crawler.stats.inc_value("riac/articles/unchanged")
             self.crawler.stats.inc_value("riac/articles/done")
+            self.marked_unchanged.add(url)
             yield ArticleSeen(url, dt.datetime.now(dt.UTC))
             return
+        yield from self._conditional_article(url, entry)
+
+    def _conditional_article(self, url: str, entry: str | None = None) -> Iterator[scrapy.Request | CrawlFailure]:
         for request in self._article(url, entry):
             if isinstance(request, scrapy.Request):
-                self._conditional(request, known)
+                self._conditional(request, self.known[url])
             yield request
 
     @staticmethod

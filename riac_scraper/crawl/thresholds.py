@@ -51,7 +51,8 @@ def _share(name: str, value: Any) -> float:
     return share
 
 
-def _count(name: str, value: Any) -> int:
+def read_count(name: str, value: Any) -> int:
+    """A whole-number setting of 0 or more, or a SettingError naming it."""
     try:
         count = int(str(value))
     except (TypeError, ValueError):
@@ -88,9 +89,9 @@ def read_thresholds(settings: Any) -> Thresholds:
     """The thresholds in force for a crawl with these (Scrapy) settings."""
     return Thresholds(
         min_coverage=_coverage(settings.get("RIAC_MIN_COVERAGE", defaults.RIAC_MIN_COVERAGE)),
-        min_coverage_pages=_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),
-        min_articles=_count("RIAC_MIN_ARTICLES", settings.get("RIAC_MIN_ARTICLES", 1)),
+        min_coverage_pages=read_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),
+        min_articles=read_count("RIAC_MIN_ARTICLES", settings.get("RIAC_MIN_ARTICLES", 1)),
         max_failure_share=_share("RIAC_MAX_FAILURE_SHARE", settings.get("RIAC_MAX_FAILURE_SHARE", 0.1)),
         max_discovery_gap=_share("RIAC_MAX_DISCOVERY_GAP", settings.get("RIAC_MAX_DISCOVERY_GAP", 0.05)),
-        full_listing_page=_count("RIAC_FULL_LISTING_PAGE", settings.get("RIAC_FULL_LISTING_PAGE", 10)),
+        full_listing_page=read_count("RIAC_FULL_LISTING_PAGE", settings.get("RIAC_FULL_LISTING_PAGE", 10)),
     )

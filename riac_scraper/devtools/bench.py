@@ -15,7 +15,10 @@ One run:
    worker processes, against the same extraction on the same pages in memory;
 4. prints every figure and ends with one line of the ratios.
 
-``--extraction-only`` runs (c) and (e) alone.  Each crawl runs in a fresh child
+``--extraction-only`` runs (c) and (e) alone.  ``--incremental`` measures (f)
+alone: a full crawl, an incremental re-crawl of the unchanged site, and one
+after articles were added and edited all over the listings, each request
+counted, and whether the re-crawl found every change.  Each crawl runs in a fresh child
 process, so its peak RSS is its own.  Extraction times are CPU time
 (``time.process_time``), ours and trafilatura's interleaved page by page, and
 a speed-up is the median of the per-page ratios: on a shared machine, wall
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import io
 import json
 import multiprocessing
@@ -38,20 +42,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from riac_scraper import site
-from riac_scraper.devtools.mirror import BUNDLED_MIRROR
+from riac_scraper.devtools.mirror import BUNDLED_MIRROR, resolve
 from riac_scraper.site import ORIGIN
 from riac_scraper.urls import classify
 
 # The listings of the benchmark site: the site's own paths, both languages.
+BENCH_SECTIONS = ("analytics", "comments", "interview", "news")
 SECTIONS = [
-    ("/en" if lang == "en" else "") + site.SECTION_PATHS[section]
-    for lang in site.LANGS
-    for section in ("analytics", "comments", "interview", "news")
+    ("/en" if lang == "en" else "") + site.SECTION_PATHS[section] for lang in site.LANGS for section in BENCH_SECTIONS
 ]
 PER_LISTING_PAGE = 20
 _TITLE = re.compile(r'<h1 class="article__title">(.*?)</h1>')
@@ -63,24 +66,44 @@ def _padding(kilobytes: int) -> str:
     return "<script>" + line * (kilobytes * 1024 // len(line)) + "</script>"
 
 
+SITEMAP_URLS = 1000  # URLs per sitemap file; /sitemap.xml is their index
+OLD_LASTMOD = "2024-01-01T00:00:00+00:00"
+
+
 @dataclass
 class BenchSite:
-    """A site of ``articles`` pages made from the bundled mirror's articles."""
+    """A site of ``articles`` pages made from the bundled mirror's articles,
+    listed newest first, with a sitemap (``lastmod`` included).  ``new``
+    articles added and ``edited`` articles changed (a new title, a later
+    ``lastmod``, the same listing card) since a first crawl are spread over
+    every listing page, the case a listing walk that stops early cannot see."""
 
     articles: int
+    new: int = 0
+    edited: int = 0
+    built: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def __post_init__(self) -> None:
-        self.templates: dict[str, list[tuple[str, str]]] = {"en": [], "ru": []}
+        self.total = self.articles + self.new
+        spread = max(1, 2 * self.edited)
+        self.edits = {(i * self.articles) // max(1, self.edited) + self.articles // spread for i in range(self.edited)}
+        # Listing order: newest (highest number) first; a new article sits at a spread-out place among the old.
+        self.rank = {n: float(self.articles - n) for n in range(self.articles)}
+        for j in range(self.new):
+            self.rank[self.articles + j] = self.articles - (j * self.articles) // self.new - 0.5
+        # The mirror's articles of each section and language: a bench article is
+        # one of its own section's (news pages have no author, analytics pages do).
+        self.templates: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for page in sorted(BUNDLED_MIRROR.rglob("index.html")):
             kind = classify(ORIGIN + "/" + page.parent.relative_to(BUNDLED_MIRROR).as_posix() + "/")
             html = page.read_text("utf-8")
             if kind and kind.kind == "article" and (title := _TITLE.search(html)):
-                self.templates[kind.lang].append((html, title.group(1)))
+                self.templates.setdefault((kind.lang, kind.section), []).append((html, title.group(1)))
         links = [f'<a href="/en/topics/topic-{i}/">Topic number {i}</a> ' for i in range(250)]
         self.nav = f'<div class="mega-menu">{"".join(links)}</div>'
         self.small_nav = f'<div class="mega-menu">{"".join(links[:40])}</div>'
         related = "".join(
-            f'<li><a href="/en/analytics-and-comments/analytics/related-{i}/">A related article '
+            f'<li><a href="{self.article_path(i % self.articles)}">A related article '
             f"about international affairs, number {i}</a></li>"
             for i in range(40)
         )
@@ -93,9 +116,18 @@ class BenchSite:
     def article_path(self, number: int) -> str:
         return f"{self._section_of(number)}bench-article-{number}/"
 
+    def _listed(self, section: str) -> list[int]:
+        numbers = range(SECTIONS.index(section), self.total, len(SECTIONS))
+        return sorted(numbers, key=self.rank.__getitem__)
+
     def listing_pages(self, section: str) -> int:
-        count = len(range(SECTIONS.index(section), self.articles, len(SECTIONS)))
+        count = len(range(SECTIONS.index(section), self.total, len(SECTIONS)))
         return max(1, -(-count // PER_LISTING_PAGE))
+
+    def changed(self) -> tuple[list[str], list[str]]:
+        """The site URLs of the new and of the edited articles."""
+        new = [ORIGIN + self.article_path(n) for n in range(self.articles, self.total)]
+        return new, [ORIGIN + self.article_path(n) for n in sorted(self.edits)]
 
     def urls(self) -> Iterator[str]:
         """Every page a full crawl fetches: listing pages and articles."""
@@ -109,9 +141,11 @@ class BenchSite:
     def article(self, number: int, *, small: bool = False) -> bytes:
         """Article page ``number``; ``small`` leaves out the inline scripts and
         keeps a 40-link menu: 10-25 KB, the size of the bundled mirror's pages."""
-        lang = "en" if self._section_of(number).startswith("/en/") else "ru"
-        html, title = self.templates[lang][number % len(self.templates[lang])]
-        html = html.replace(title, f"{title} {number}")
+        kind = classify(ORIGIN + self.article_path(number))
+        assert kind is not None
+        templates = self.templates[(kind.lang, kind.section)]
+        html, title = templates[number % len(templates)]
+        html = html.replace(title, f"{title} {number}" + (" (revised)" if number in self.edits else ""))
         if not small:
             html = html.replace("</head>", self.scripts[number % len(self.scripts)] + "</head>", 1)
         html = html.replace('<nav class="menu">', '<nav class="menu">' + (self.small_nav if small else self.nav), 1)
@@ -119,8 +153,7 @@ class BenchSite:
         return html.encode("utf-8")
 
     def listing(self, section: str, page: int) -> bytes:
-        numbers = list(range(SECTIONS.index(section), self.articles, len(SECTIONS)))
-        chunk = numbers[(page - 1) * PER_LISTING_PAGE : page * PER_LISTING_PAGE]
+        chunk = self._listed(section)[(page - 1) * PER_LISTING_PAGE : page * PER_LISTING_PAGE]
         cards = "".join(
             f'<div class="news-item"><a href="{self.article_path(n)}">Bench article {n}</a></div>' for n in chunk
         )
@@ -130,16 +163,46 @@ class BenchSite:
             f"<div class='pagination'>{pager}</div></main></body></html>"
         ).encode()
 
+    def sitemap(self, part: int | None) -> bytes | None:
+        """The sitemap index (``part`` None) or one of its sitemaps, as the sitemaps.org schema has them."""
+        xmlns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        if part is None:
+            parts = range(-(-self.total // SITEMAP_URLS))
+            entries = "".join(f"<sitemap><loc>{ORIGIN}/sitemap-{k}.xml</loc></sitemap>" for k in parts)
+            return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {xmlns}>{entries}</sitemapindex>'.encode()
+        numbers = range(part * SITEMAP_URLS, min(self.total, (part + 1) * SITEMAP_URLS))
+        if not numbers:
+            return None
+        urls = "".join(
+            f"<url><loc>{ORIGIN}{self.article_path(n)}</loc>"
+            f"<lastmod>{self.built if n >= self.articles or n in self.edits else OLD_LASTMOD}</lastmod></url>"
+            for n in numbers
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><urlset {xmlns}>{urls}</urlset>'.encode()
+
     def respond(self, target: str) -> bytes | None:
         path, _, query = target.partition("?")
         if path == "/robots.txt":
-            return b"User-agent: *\nDisallow:\n"
+            return f"User-agent: *\nDisallow:\nSitemap: {ORIGIN}/sitemap.xml\n".encode()
+        if path in site.HOME_PATHS.values():
+            return f"<html><head><title>Home</title></head><body>{self.small_nav}</body></html>".encode()
+        if match := re.fullmatch(r"/sitemap(?:-(\d+))?\.xml", path):
+            return self.sitemap(int(match.group(1)) if match.group(1) else None)
         if path in SECTIONS:
             match = re.search(r"PAGEN_1=(\d+)", query)
             return self.listing(path, int(match.group(1)) if match else 1)
         match = re.fullmatch(r"(/.*/)bench-article-(\d+)/", path)
-        if match and int(match.group(2)) < self.articles and self._section_of(int(match.group(2))) == match.group(1):
+        if match and int(match.group(2)) < self.total and self._section_of(int(match.group(2))) == match.group(1):
             return self.article(int(match.group(2)))
+        # The mirror's own articles, which the bench articles link to (teasers, translations).
+        page = resolve(BUNDLED_MIRROR, path)
+        if (
+            page is not None
+            and page.name == "index.html"
+            and (kind := classify(ORIGIN + path))
+            and kind.kind == "article"
+        ):
+            return page.read_bytes()
         return None
 
 
@@ -152,8 +215,9 @@ async def _serve(site: BenchSite, port: int, ready: Any) -> None:
                 body = site.respond(target)
                 status = b"200 OK" if body is not None else b"404 Not Found"
                 body = body or b""
+                kind = b"application/xml" if target.startswith("/sitemap") else b"text/html; charset=utf-8"
                 writer.write(
-                    b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    b"HTTP/1.1 " + status + b"\r\nContent-Type: " + kind + b"\r\n"
                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
                 )
                 await writer.drain()
@@ -171,10 +235,12 @@ async def _serve(site: BenchSite, port: int, ready: Any) -> None:
 class BenchServer:
     """The synthetic site, served from a child process."""
 
-    def __init__(self, articles: int) -> None:
+    def __init__(self, articles: int, new: int = 0, edited: int = 0) -> None:
         context = multiprocessing.get_context("fork")
         ready = context.Queue()
-        self.process = context.Process(target=lambda: asyncio.run(_serve(BenchSite(articles), 0, ready)), daemon=True)
+        self.process = context.Process(
+            target=lambda: asyncio.run(_serve(BenchSite(articles, new, edited), 0, ready)), daemon=True
+        )
         self.process.start()
         self.base_url = f"http://127.0.0.1:{ready.get(timeout=60)}"
 
@@ -231,10 +297,12 @@ def _child_crawl(kind: str, base_url: str, articles: int, output: str) -> dict[s
         settings.set("RIAC_WRITE_DATASETS", True, priority="cmdline")  # as `riac crawl` does: archive included
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("riac")
-        process.crawl(crawler, base_url=base_url)
+        process.crawl(crawler, base_url=base_url, sections=",".join(BENCH_SECTIONS))
     process.start()
     stats = crawler.stats.get_stats()
     return {
+        "requests": stats.get("downloader/request_count", 0),
+        "problems": stats.get("riac/quality/problems"),
         "responses": stats.get("response_received_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "articles": stats.get("riac/written/articles"),
@@ -242,26 +310,29 @@ def _child_crawl(kind: str, base_url: str, articles: int, output: str) -> dict[s
     }
 
 
-def crawl(kind: str, base_url: str, articles: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="riac-bench-") as output:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "riac_scraper.devtools.bench",
-                "--child",
-                kind,
-                "--base-url",
-                base_url,
-                "--pages",
-                str(articles),
-                "--output",
-                output,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+def crawl(kind: str, base_url: str, articles: int, output: str | None = None) -> dict[str, Any]:
+    """One crawl in a child process, into ``output`` (default: a folder removed afterwards)."""
+    if output is None:
+        with tempfile.TemporaryDirectory(prefix="riac-bench-") as scratch:
+            return crawl(kind, base_url, articles, scratch)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "riac_scraper.devtools.bench",
+            "--child",
+            kind,
+            "--base-url",
+            base_url,
+            "--pages",
+            str(articles),
+            "--output",
+            output,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{kind} crawl failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -455,12 +526,73 @@ def run(pages: int, large: int, sample: int) -> dict[str, Any]:
     return figures
 
 
+def incremental(articles: int, new: int, edited: int) -> dict[str, Any]:
+    """(f): requests of a full crawl, of an incremental re-crawl of the same
+    site, and of one after ``new`` articles were added and ``edited`` changed
+    all over the listings; and how many of those changes the last one found."""
+    import pyarrow.dataset as pads
+
+    from riac_scraper.crawl.monitor import REPORT_NAME
+
+    def walk(output: str) -> dict[str, Any]:
+        return json.loads((Path(output) / REPORT_NAME).read_text("utf-8"))["listing_walk"]
+
+    with tempfile.TemporaryDirectory(prefix="riac-bench-incremental-") as output:
+        with BenchServer(articles) as server:
+            full = crawl("full", server.base_url, articles, output)
+            full["walk"] = walk(output)
+            unchanged = crawl("full", server.base_url, articles, output)
+            unchanged["walk"] = walk(output)
+        changed_site = BenchSite(articles, new, edited)
+        with BenchServer(articles, new, edited) as server:
+            changed = crawl("full", server.base_url, articles, output)
+            changed["walk"] = walk(output)
+        table = pads.dataset(Path(output) / "articles", partitioning="hive").to_table(columns=["url", "title"])
+        titles = dict(zip(table["url"].to_pylist(), table["title"].to_pylist(), strict=True))
+    added, edits = changed_site.changed()
+    found_new = sum(url in titles for url in added)
+    found_edits = sum((titles.get(url) or "").endswith("(revised)") for url in edits)
+    figures = {
+        "full_requests": full["requests"],
+        "unchanged_requests": unchanged["requests"],
+        "changed_requests": changed["requests"],
+        "unchanged_share": unchanged["requests"] / full["requests"],
+        "changed_share": changed["requests"] / full["requests"],
+        "found": found_new + found_edits,
+        "changes": new + edited,
+        "problems": [c["problems"] for c in (full, unchanged, changed)],
+        "walks": [c["walk"] for c in (full, unchanged, changed)],
+    }
+    print(
+        f"(f) incremental re-crawl of {articles} articles: the full crawl made {full['requests']} requests; "
+        f"the unchanged site {unchanged['requests']} ({figures['unchanged_share']:.1%}); after {new} new and "
+        f"{edited} edited articles {changed['requests']} ({figures['changed_share']:.1%}), "
+        f"found {found_new} of {new} new and {found_edits} of {edited} edited"
+    )
+    names = ("full", "unchanged", "changed")
+    for name, problems, walked in zip(names, figures["problems"], figures["walks"], strict=True):
+        stopped = walked["stopped_early"]
+        print(
+            f"(f) {name} crawl: " + ("passed" if problems == [] else f"failed: {problems}") + "; listing walk: "
+            + (f"stopped early in {len(stopped)} listings after {min(stopped.values())}-{max(stopped.values())} pages"
+               if stopped else "every listing to its end")
+            + f"; {walked['stored_articles_passed_over']} stored articles passed over, "
+            f"{walked['refetched_for_sitemap_lastmod']} fetched again for their sitemap lastmod"
+        )  # fmt: skip
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="riac bench", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles in the measured site (default 2000)")
     parser.add_argument("--large", type=int, default=20000, help="articles for the second RSS measure (default 20000)")
     parser.add_argument("--sample", type=int, default=300, help="pages timed one by one (default 300)")
     parser.add_argument("--extraction-only", action="store_true", help="only time extraction (c), no crawls")
+    parser.add_argument(
+        "--incremental", action="store_true", help="only count an incremental re-crawl's requests (f), on --pages"
+    )
+    parser.add_argument("--new", type=int, default=50, help="(f): articles added before the re-crawl (default 50)")
+    parser.add_argument("--edited", type=int, default=20, help="(f): articles edited before the re-crawl (default 20)")
     parser.add_argument("--child", choices=["bare", "full"], help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -468,6 +600,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_child_crawl(args.child, args.base_url, args.pages, args.output)))
         return 0
+    if args.incremental:
+        figures = incremental(args.pages, args.new, args.edited)
+        print(
+            f"ratios: unchanged/full requests {figures['unchanged_share']:.3f} (target <= 0.05); "
+            f"changes found {figures['found']}/{figures['changes']} (target all)"
+        )
+        return 0 if figures["found"] == figures["changes"] else 1
     if args.extraction_only:
         site = BenchSite(args.pages)
         figures = {**extraction(site, args.sample), **reextraction(site)}

@@ -364,8 +364,8 @@ def _first_per_crawl(batches: Iterator[pa.RecordBatch], key: str, stamp: str) ->
 
 def read_article_index(root: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     """What the stored dataset knows of each article, by URL: its listing
-    entry's hash, ETag and Last-Modified (for incremental re-crawls)."""
-    columns = ["url", "listing_hash", "etag", "last_modified", "content_hash"]
+    entry's hash, ETag, Last-Modified and when it was fetched (for incremental re-crawls)."""
+    columns = ["url", "listing_hash", "etag", "last_modified", "content_hash", "fetched_at"]
     index: dict[str, dict[str, Any]] = {}
     for path in sorted((Path(root) / "articles").glob(f"{PARTITION}=*/*.parquet")):
         if path.name.startswith((".", "_")):

@@ -62,10 +62,17 @@ class Tally:
             tally.failed.append((row["url"], row["stage"], row["reason"]))
             if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
                 tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
+        # An article marked unchanged and then fetched again (its sitemap lastmod
+        # was later), or marked twice (a 304), counts once: by its row if it has one.
+        written = {article_id(url) for url in tally.written}
+        seen: dict[str, str] = {}
         for table in store.staged_tables("seen"):
-            tally.unchanged += table.num_rows
-            tally.unchanged_by_lang.update(table.column("lang").to_pylist())
-            tally.landed.update(table.column("article_id").to_pylist())
+            seen.update(zip(table.column("article_id").to_pylist(), table.column("lang").to_pylist(), strict=True))
+        tally.landed.update(seen)
+        for key, lang in seen.items():
+            if key not in written:
+                tally.unchanged += 1
+                tally.unchanged_by_lang[lang] += 1
         return tally
 
     def __repr__(self) -> str:  # shown in the crawl's stats dump
