@@ -117,7 +117,7 @@ class CrawlFailure:
 
 
 # Where a crawl finds article URLs (crawl/discovery.py), in the order found_by lists them.
-DISCOVERY_SOURCES = ("listings", "sitemap", "feeds", "links")
+DISCOVERY_SOURCES = ("listings", "sitemap", "feeds", "links", "tags")
 # The crawl's final found_by map is kept in its archive as a metadata record with this URI.
 FOUND_BY_URI = "urn:riac:found-by"
 

@@ -106,6 +106,10 @@ RIAC_DISCOVERY_LISTINGS = True  # section listings and their pagination, linked 
 RIAC_DISCOVERY_SITEMAPS = True  # robots.txt's sitemaps, else /sitemap.xml
 RIAC_DISCOVERY_FEEDS = True  # the RSS feeds of site.FEED_PATHS
 RIAC_DISCOVERY_LINKS = True  # links between articles
+# The site search's listing of every tag the articles carry, paged through
+# (at most RIAC_MAX_TAG_PAGES pages a tag): a deep source, off by default.
+RIAC_DISCOVERY_TAGS = False
+RIAC_MAX_TAG_PAGES = 100
 # The crawl fails when the listings reach fewer of a section's articles than
 # its sitemap lists, by more than this share of the articles either found.
 RIAC_MAX_DISCOVERY_GAP = 0.05

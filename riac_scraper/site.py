@@ -24,8 +24,13 @@ SECTION_PATHS = {
     "news": "/news/",
     "blogs": "/blogs/",
     "columns": "/analytics-and-comments/columns/",
+    # The digest's long reads (analysis text): /activity/digest/longreads/<slug>/, seen in Russian only.
+    "longreads": "/activity/digest/longreads/",
 }
-DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs", "columns")
+DEFAULT_SECTIONS = ("analytics", "comments", "interview", "news", "blogs", "columns", "longreads")
+# Sections not known in every language: their listings are read in these only
+# (an article of another language is still taken when a link leads to it).
+SECTION_LANGS = {"longreads": ("ru",)}
 # The home pages show the current and the past poll: read on every crawl, so
 # that every poll gets a snapshot per crawl, also when no article is fetched.
 HOME_PATHS = {"en": "/en/", "ru": "/"}
@@ -48,15 +53,21 @@ _SECTION_RE = "|".join(["analytics", "comments", "interview"])
 ARTICLE_PATH = re.compile(
     rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?:(?P<section>{_SECTION_RE})|(?P<columns>columns)/[^/]+)/[^/]+"
     r"|(?P<news>news)/[^/]+"
-    r"|(?P<blogs>blogs)/[^/]+/[^/]+)/$"
+    r"|(?P<blogs>blogs)/[^/]+/[^/]+"
+    r"|activity/digest/(?P<longreads>longreads)/[^/]+)/$"
 )
 LISTING_PATH = re.compile(
     rf"^(?P<lang>/en)?/(?:analytics-and-comments/(?:(?P<section>{_SECTION_RE})|(?P<columns>columns)(?:/[^/]+)?)"
-    r"|(?P<news>news)|(?P<blogs>blogs)(?:/[^/]+)?)/$"
+    r"|(?P<news>news)|(?P<blogs>blogs)(?:/[^/]+)?"
+    r"|activity/digest/(?P<longreads>longreads))/$"
 )
+# In both patterns every named group but "lang" names the section it matched.
 # AMP copies: /en/amp/news/<slug>/ is the article at /en/news/<slug>/.
 AMP_PATH = re.compile(r"^(?P<lang>/en)?/amp(?P<rest>/.+)$")
 # Tag links point at the site search: /en/search/?tags=X, /search/index.php?tags=X.
+# Its listing of a tag pages with PAGEN_1 (confirmed: /en/search/?tags=Multipolarity&PAGEN_1=3).
+SEARCH_PATHS = {"en": "/en/search/", "ru": "/search/"}
+TAG_PARAM = "tags"
 TAG_LINK = re.compile(r"/search/(?:index\.php)?\?(?:[^#]*&)?tags=", re.IGNORECASE)
 
 # ---------------------------------------------------------------- labels

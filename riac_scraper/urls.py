@@ -69,7 +69,7 @@ def _classify(canonical: str) -> PageKind | None:
     for kind, pattern in (("article", site.ARTICLE_PATH), ("listing", site.LISTING_PATH)):
         match = pattern.match(path)
         if match:
-            section = match.group("section") or match.group("columns") or match.group("news") or match.group("blogs")
+            section = next(value for name, value in match.groupdict().items() if name != "lang" and value)
             return PageKind(kind, "en" if match.group("lang") else "ru", section)
     return None
 
@@ -167,6 +167,29 @@ def next_listing_page(canonical: str) -> str:
     number = query.get(param, "1")
     query[param] = str(int(number) + 1 if number.isdigit() else 2)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(query.items())), ""))
+
+
+def tag_search_url(tag: str, lang: str, page: int = 1) -> str:
+    """The site search's listing of the articles with a tag, one page of it."""
+    query = [(site.TAG_PARAM, tag), *([(site.PROBE_PARAM, str(page))] if page > 1 else [])]
+    return site.ORIGIN + site.SEARCH_PATHS[lang] + "?" + urlencode(query)
+
+
+def tag_search_page(url: str) -> tuple[str, str, int] | None:
+    """(tag, lang, page) of a URL ``tag_search_url`` made, or None for any other."""
+    parts = urlsplit(url)
+    lang = next((lang for lang, path in site.SEARCH_PATHS.items() if path == parts.path), None)
+    query = dict(parse_qsl(parts.query))
+    tag, page = query.get(site.TAG_PARAM, ""), query.get(site.PROBE_PARAM, "1")
+    if (
+        lang is None
+        or not tag.strip()
+        or not page.isdigit()
+        or int(page) < 1
+        or url != tag_search_url(tag, lang, int(page))
+    ):
+        return None
+    return tag, lang, int(page)
 
 
 def stable_id(*parts: str) -> str:

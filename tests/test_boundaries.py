@@ -34,7 +34,7 @@ def test_output_file_names_never_come_from_page_content(tmp_path: Path, mirror: 
     assert run_crawl(mirror.base_url, tmp_path).returncode == 0
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     allowed = re.compile(
-        r"\.lock|crawl-report\.json|(articles|article_versions|authors)/lang=(en|ru)/part-0\.parquet"
+        r"\.lock|crawl-report\.json|listing-walks\.json|(articles|article_versions|authors)/lang=(en|ru)/part-0\.parquet"
         r"|(failures|polls)/lang=en/part-empty\.parquet"
         r"|(polls|failures)/lang=(en|ru)/part-\d{8}T\d{6}Z-[0-9a-f]{6}\.parquet"
         r"|archive/\d{8}T\d{6}Z-[0-9a-f]{6}-\d{5}\.warc\.gz"

@@ -212,7 +212,7 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     assert (first["articles"]["en"]["new"], first["articles"]["ru"]["new"]) == (n["en"], n["ru"])
     beside = 2 + 1 + n["probes"] + n["sitemaps"] + n["feeds"]  # home pages, robots.txt, discovery
     assert first["pages"]["requested"] == n["articles"] + n["listing_pages"] + beside
-    assert (n["probes"], n["sitemaps"], n["feeds"]) == (12, 3, 6)
+    assert (n["probes"], n["sitemaps"], n["feeds"]) == (13, 3, 6)
     sources = first["discovery"]["sources"]
     for source in ("listings", "sitemap", "feeds"):  # each finds the whole mirror
         assert sources[source]["articles"] == n["articles"], source

@@ -124,3 +124,32 @@ def test_found_by_agrees_with_the_report(clean_crawl: Path) -> None:
     counted = Counter(" + ".join(found) for found in articles["found_by"])
     assert dict(counted) == report(clean_crawl)["discovery"]["found_by"]
     assert all("listings" in list(found) and "sitemap" in list(found) for found in articles["found_by"])
+
+
+ARCTIC = "https://russiancouncil.ru/en/analytics-and-comments/analytics/arctic-shipping-routes-and-the-politics-of-ice/"
+
+
+def test_the_tag_source_finds_an_article_no_listing_shows(tmp_path: Path) -> None:
+    """Tags on, sitemaps, feeds and links off: an article taken off its listing is
+    found through a tag it shares with an article that is listed."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    card = re.compile(r'<div class="news-item"><a[^>]*arctic-shipping-routes[^>]*>.*?</a></div>\n')
+    hidden = 0
+    for path in listing_files(site):
+        text = path.read_text("utf-8")
+        hidden += len(card.findall(text))
+        path.write_text(card.sub("", text), "utf-8")
+    assert hidden == 2  # listed on two pages
+    with Mirror(site) as server:
+        without = run_crawl(server.base_url, tmp_path / "without", *ONLY["listings"])
+        result = run_crawl(server.base_url, tmp_path / "out", *ONLY["listings"], "-s", "RIAC_DISCOVERY_TAGS=1")
+    assert without.returncode == 0 and ARCTIC not in set(stored(tmp_path / "without")["url"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    articles = stored(tmp_path / "out").set_index("url")
+    assert len(articles) == mirror_counts()["articles"]
+    assert list(articles.loc[ARCTIC, "found_by"]) == ["tags"]
+    tags = report(tmp_path / "out")["discovery"]["sources"]["tags"]
+    # en: Arctic, Shipping, Education, Security; ru: two tags; both two-article tags read to their second page
+    assert tags["enabled"] is True and tags["documents_read"] == 10
+    assert tags["by_section"]["en/analytics"] == 1 and tags["by_section"]["ru/longreads"] == 1

@@ -68,6 +68,10 @@ def test_pagination_survives_and_page_one_is_the_listing() -> None:
         ("https://russiancouncil.ru/en/analytics-and-comments/columns/riacdigest/slug/", "article", "en", "columns"),
         ("https://russiancouncil.ru/en/analytics-and-comments/columns/", "listing", "en", "columns"),
         ("https://russiancouncil.ru/analytics-and-comments/columns/dayfigure/", "listing", "ru", "columns"),
+        ("https://russiancouncil.ru/activity/digest/longreads/slug/", "article", "ru", "longreads"),
+        ("https://russiancouncil.ru/en/activity/digest/longreads/slug/", "article", "en", "longreads"),
+        ("https://russiancouncil.ru/activity/digest/longreads/", "listing", "ru", "longreads"),
+        ("https://russiancouncil.ru/activity/digest/longreads/?PAGEN_1=2", "listing", "ru", "longreads"),
     ],
 )
 def test_classify(url: str, kind: str, lang: str, section: str) -> None:
@@ -352,3 +356,27 @@ def test_document_url_keeps_the_query_and_only_the_site(url: str, base: str | No
     from riac_scraper.urls import document_url
 
     assert document_url(url, base) == document
+
+
+def test_a_tag_search_url_is_made_and_read_back() -> None:
+    from riac_scraper.urls import tag_search_page, tag_search_url
+
+    assert (
+        tag_search_url("Multipolarity", "en", 3) == "https://russiancouncil.ru/en/search/?tags=Multipolarity&PAGEN_1=3"
+    )
+    assert (
+        tag_search_url("Арктика", "ru")
+        == "https://russiancouncil.ru/search/?tags=%D0%90%D1%80%D0%BA%D1%82%D0%B8%D0%BA%D0%B0"
+    )
+    for tag, lang, page in (("Multipolarity", "en", 3), ("Арктика", "ru", 1), ("A & B", "en", 12)):
+        assert tag_search_page(tag_search_url(tag, lang, page)) == (tag, lang, page)
+    for other in (
+        "https://russiancouncil.ru/en/search/?tags=X&PAGEN_1=1",  # page 1 is the bare URL
+        "https://russiancouncil.ru/en/search/?tags=X&PAGEN_1=0",
+        "https://russiancouncil.ru/en/search/?tags=X&PAGEN_1=two",
+        "https://russiancouncil.ru/en/search/?tags=%20",
+        "https://russiancouncil.ru/en/search/?q=X",
+        "https://russiancouncil.ru/en/news/?tags=X",
+        "https://example.org/en/search/?tags=X",
+    ):
+        assert tag_search_page(other) is None, other

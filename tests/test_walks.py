@@ -271,3 +271,56 @@ def test_a_state_that_cannot_be_written_fails_the_crawl(tmp_path: Path) -> None:
     assert len(problems) == 1 and problems[0].startswith(
         f"the listing walk state ({STATE_NAME}) could not be written: "
     )
+
+
+# ---------------------------------------------------------------- the tag source (a deep source, off by default)
+
+
+def tag_listing(tag: str, page: int, links: list[str]) -> HtmlResponse:
+    from riac_scraper.urls import tag_search_url
+
+    url = tag_search_url(tag, "en", page)
+    cards = "".join(f'<div class="news-item"><a href="{link}">An article</a></div>' for link in links)
+    request = scrapy.Request(url, meta={"riac_kind": "tags"})
+    return HtmlResponse(url, body=f"<html><body>{cards}</body></html>".encode(), encoding="utf-8", request=request)
+
+
+def test_a_tag_listing_is_read_page_by_page_until_nothing_new() -> None:
+    from riac_scraper.urls import tag_search_url
+
+    spider = spider_for({"RIAC_MAX_TAG_PAGES": 5})
+    a, b = (f"{ORIGIN}/en/analytics-and-comments/analytics/article-{n}/" for n in "ab")
+    first = list(
+        spider.parse_tags(tag_listing("Arctic", 1, [a, "/en/search/?tags=Other"]), tag_search_url("Arctic", "en"))
+    )
+    assert requests(first) == [tag_search_url("Arctic", "en", 2)]
+    assert spider.discovery.found == {a: {"tags"}}
+    second = list(spider.parse_tags(tag_listing("Arctic", 2, [b]), tag_search_url("Arctic", "en", 2)))
+    assert requests(second) == [tag_search_url("Arctic", "en", 3)]
+    for page, links in ((3, [a]), (4, [])):  # the first page again (as Bitrix answers past the end), or none
+        assert (
+            requests(list(spider.parse_tags(tag_listing("Arctic", page, links), tag_search_url("Arctic", "en", page))))
+            == []
+        )
+    assert spider.discovery.documents["tags"] == 2 and spider.crawler.stats.get_value("riac/tags/ended") == 2
+
+
+def test_a_tag_listing_ends_at_its_page_cap() -> None:
+    from riac_scraper.urls import tag_search_url
+
+    spider = spider_for({"RIAC_MAX_TAG_PAGES": 2})
+    link = f"{ORIGIN}/en/news/x/"
+    assert requests(list(spider.parse_tags(tag_listing("T", 2, [link]), tag_search_url("T", "en", 2)))) == []
+    assert "tag search listings are read to RIAC_MAX_TAG_PAGES=2 pages at most" in spider.discovery.notes
+
+
+def test_only_an_enabled_tag_source_asks_for_tag_listings() -> None:
+    from riac_scraper.crawl.discovery import enabled_sources
+
+    assert "tags" not in enabled_sources(Settings())
+    assert "tags" in enabled_sources(Settings({"RIAC_DISCOVERY_TAGS": "1"}))
+    spider = spider_for()
+    spider.discovery.enabled = ("tags",)
+    out = list(spider._tag_page("Arctic", "en")) + list(spider._tag_page("Arctic", "en"))
+    assert requests(out) == ["https://russiancouncil.ru/en/search/?tags=Arctic"]  # each tag once
+    assert out[0].meta["riac_kind"] == "tags"

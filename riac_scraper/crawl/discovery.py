@@ -11,7 +11,9 @@ Sources, each on by default and switched off with its setting:
 - ``feeds`` (``RIAC_DISCOVERY_FEEDS``): the site's RSS feeds (``site.FEED_PATHS``),
   read with Scrapy's XML iterator;
 - ``links`` (``RIAC_DISCOVERY_LINKS``): links between articles (teasers,
-  related materials, translations).
+  related materials, translations);
+- ``tags`` (``RIAC_DISCOVERY_TAGS``, off by default: a deep source): the site
+  search's listing of each tag the crawl's articles carry, page by page.
 
 Listings and sitemaps each claim to list a whole section; when one reaches
 much less of a section than the other (``RIAC_MAX_DISCOVERY_GAP``, a share
@@ -41,7 +43,10 @@ SETTINGS = {
     "sitemap": "RIAC_DISCOVERY_SITEMAPS",
     "feeds": "RIAC_DISCOVERY_FEEDS",
     "links": "RIAC_DISCOVERY_LINKS",
+    "tags": "RIAC_DISCOVERY_TAGS",
 }
+OFF_BY_DEFAULT = frozenset({"tags"})  # one listing per tag, each paged through: many requests for few articles
+DOCUMENT_SOURCES = ("sitemap", "feeds", "tags")  # the sources that read documents of their own
 WHOLE_SECTION = ("listings", "sitemap")  # the sources that claim to list a whole section
 NOTES_LISTED = 50
 MAX_DOCUMENTS = 10_000  # sitemaps and feeds per crawl: a sitemap index that names endless others ends here
@@ -203,7 +208,7 @@ class Discovery:
                     "enabled": source in self.enabled,
                     "articles": len({u for urls in found[source].values() for u in urls}),
                     "by_section": {group: len(urls) for group, urls in sorted(found[source].items())},
-                    **({"documents_read": self.documents[source]} if source in ("sitemap", "feeds") else {}),
+                    **({"documents_read": self.documents[source]} if source in DOCUMENT_SOURCES else {}),
                 }
                 for source in SOURCES
             },
@@ -245,4 +250,4 @@ class Discovery:
 
 
 def enabled_sources(settings: Any) -> tuple[str, ...]:
-    return tuple(source for source in SOURCES if settings.getbool(SETTINGS[source], True))
+    return tuple(source for source in SOURCES if settings.getbool(SETTINGS[source], source not in OFF_BY_DEFAULT))

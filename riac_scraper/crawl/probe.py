@@ -40,7 +40,7 @@ def probe_report(spider: Any, thresholds: Thresholds) -> ProbeReport:
     report.lines.extend(f"  note: {note}" for note in account["notes"])
 
     probed = spider.probed
-    groups = [f"{lang}/{section}" for lang in spider.langs for section in spider.sections]
+    groups = [f"{lang}/{section}" for lang, section in spider.listings()]
     by_group = Counter(f"{a.lang}/{a.section}" for a in probed)
     report.lines.append(f"articles read: {len(probed)}, by section: " + ", ".join(f"{g} {by_group[g]}" for g in groups))
     for group in groups:

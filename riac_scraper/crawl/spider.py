@@ -68,6 +68,8 @@ from riac_scraper.urls import (
     next_listing_page,
     site_url,
     stable_id,
+    tag_search_page,
+    tag_search_url,
 )
 
 ARGUMENTS = ("base_url", "urls", "sections", "lang", "full")
@@ -79,8 +81,10 @@ CALLBACKS = {
     "probe": "parse_listing",
     "sitemap": "parse_sitemap",
     "feed": "parse_feed",
+    "tags": "parse_tags",
 }
-DOCUMENTS = frozenset({"sitemap", "feed"})  # the page kinds that are no page of the site: discovery's documents
+# The page kinds that are no page of the dataset: discovery's documents (tags: a tag's search listing).
+DOCUMENTS = frozenset({"sitemap", "feed", "tags"})
 
 
 class SpiderArgumentError(ValueError):
@@ -212,6 +216,8 @@ class RiacSpider(scrapy.Spider):
         self.walk_stopped: dict[tuple[str, str], int] = {}  # (lang, section) -> listing pages read when it stopped
         self.marked_unchanged: set[str] = set()  # stored articles marked unchanged from their listing entry
         self.passed_over: set[str] = set()  # stored articles no source showed changed, below a stopped walk
+        self.tags_requested: set[tuple[str, str]] = set()  # (lang, tag) whose search listing was asked for
+        self.tag_pages: dict[tuple[str, str], set[str]] = {}  # (lang, tag) -> a digest of the articles each page listed
         self.probe = 0
         self.probe_quota = 0
         self.probed: list[Article] = []  # riac probe: the articles read
@@ -233,11 +239,12 @@ class RiacSpider(scrapy.Spider):
         spider.max_document_size = crawler.settings.getint("DOWNLOAD_MAXSIZE", 0)
         # riac probe: first listing pages only, at most this many articles, nothing stored (crawl/probe.py)
         spider.probe = crawler.settings.getint("RIAC_PROBE", 0)
-        groups = max(1, len(spider.langs) * len(spider.sections))
+        groups = max(1, len(spider.listings()))
         spider.probe_quota = -(-spider.probe // groups)  # articles per section and language, rounded up
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_robots, signal=ROBOTS_READ)
         spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
+        spider.max_tag_pages = crawler.settings.getint("RIAC_MAX_TAG_PAGES", 100)
         spider.walk_policy = WalkPolicy.from_settings(crawler.settings)
         # Read before the crawl monitor replaces the report: the count of runs since the last full walk.
         spider.runs_since_full_walk, note = read_state(crawler.settings.get("RIAC_OUTPUT"))
@@ -347,9 +354,9 @@ class RiacSpider(scrapy.Spider):
         enabled = self.discovery.enabled
         for lang in self.langs:
             yield self._request(site.ORIGIN + site.HOME_PATHS[lang], self.parse_home)
-            for section in self.sections if "listings" in enabled else ():
-                self.listing_requested.add(listing_url(section, lang))
-                yield self._request(listing_url(section, lang), self.parse_listing)
+        for lang, section in self.listings() if "listings" in enabled else ():
+            self.listing_requested.add(listing_url(section, lang))
+            yield self._request(listing_url(section, lang), self.parse_listing)
         for lang in self.langs if "feeds" in enabled else ():
             for path in site.FEED_PATHS[lang]:
                 yield self._document(site.ORIGIN + path, "feed")
@@ -359,6 +366,16 @@ class RiacSpider(scrapy.Spider):
     def _document(self, url: str, kind: str) -> scrapy.Request:
         self.documents_requested.add(url)
         return self._request(url, getattr(self, CALLBACKS[kind]), kind)
+
+    def listings(self) -> list[tuple[str, str]]:
+        """(lang, section) of every listing the crawl reads: its sections in its
+        languages, less those the site does not have (``site.SECTION_LANGS``)."""
+        return [
+            (lang, section)
+            for lang in self.langs
+            for section in self.sections
+            if lang in site.SECTION_LANGS.get(section, site.LANGS)
+        ]
 
     def _in_scope(self, url: str) -> PageKind | None:
         kind = classify(url)
@@ -475,6 +492,45 @@ class RiacSpider(scrapy.Spider):
             self.marked_unchanged.discard(url)
             self.crawler.stats.inc_value("riac/articles/lastmod_refetch")
             yield from self._conditional_article(url)
+
+    def _tag_page(self, tag: str, lang: str, number: int = 1) -> Iterator[scrapy.Request]:
+        """A page of the site search's listing of a tag; the first of each tag once."""
+        if number == 1:
+            if (lang, tag) in self.tags_requested:
+                return
+            self.tags_requested.add((lang, tag))
+        url = tag_search_url(tag, lang, number)
+        if len(self.documents_requested) >= MAX_DOCUMENTS:
+            self.documents_capped = True
+            self.discovery.note(f"more than {MAX_DOCUMENTS} sitemaps, feeds and tag pages: {url[:200]} not read")
+        elif url not in self.documents_requested and not self._too_long(url):
+            yield self._document(url, "tags")
+
+    @_marks_done
+    def parse_tags(self, response: Response, canonical: str) -> Iterator[scrapy.Request | CrawlFailure]:
+        """A tag's search listing: its articles, then its next page until one
+        lists nothing new to the tag (empty, or an earlier page again)."""
+        where = tag_search_page(canonical)
+        if where is None or not isinstance(response, TextResponse):
+            return
+        tag, lang, number = where
+        entries = ListingPage(response.selector, canonical).entries
+        listed = stable_id(*sorted(entries))
+        earlier = self.tag_pages.setdefault((lang, tag), set())
+        if not entries or listed in earlier:
+            self.crawler.stats.inc_value("riac/tags/ended")
+            return
+        earlier.add(listed)
+        self.discovery.documents["tags"] += 1
+        for url in entries:
+            if kind := self._in_scope(url):
+                yield from self._found(url, kind, "tags")
+        if number >= self.max_tag_pages:
+            self.discovery.note(
+                f"tag search listings are read to RIAC_MAX_TAG_PAGES={self.max_tag_pages} pages at most"
+            )
+        else:
+            yield from self._tag_page(tag, lang, number + 1)
 
     @_marks_done
     def parse_feed(self, response: Response, canonical: str) -> Iterator[CrawlFailure]:
@@ -645,6 +701,9 @@ class RiacSpider(scrapy.Spider):
                 for url in item.linked:
                     if kind := self._in_scope(url):
                         yield from self._found(url, kind, "links")
+            if "tags" in self.discovery.enabled and not self.probe:
+                for tag in item.tags:
+                    yield from self._tag_page(tag, item.lang)
             published = self.discovery.published.get(requested) or self.discovery.published.get(canonical)
             if item.published is None and published is not None:  # a page that prints no date: its feed's
                 item.published = published.date()
@@ -675,6 +734,9 @@ class RiacSpider(scrapy.Spider):
             self.listings_failed.add(f"{listing.lang}/{listing.section}")
         if kind == "probe":  # a page past the last one: the listing ends there
             self.crawler.stats.inc_value("riac/listings/probe_ended")
+        elif kind == "tags":  # past a tag's last page, or the search not there: one note for all tags
+            if (where := tag_search_page(canonical)) is None or where[2] == 1:
+                self.discovery.note(f"tag search listings: {reason}")
         elif kind in DOCUMENTS:  # a sitemap or feed the site does not have is a note, not a failed page
             missing = " (the site has none there)" if reason == "HTTP 404" else ""
             self.discovery.note(f"{kind} {canonical}: {reason}{missing}")

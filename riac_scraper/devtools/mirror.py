@@ -15,7 +15,7 @@ from email.utils import formatdate
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from riac_scraper.devtools.faults import FaultPlan
 
@@ -27,10 +27,13 @@ def resolve(root: Path, target: str) -> Path | None:
     """The file that answers a request target, or None (never a path outside root)."""
     parts = urlsplit(target)
     path = unquote(parts.path)
-    page = parse_qs(parts.query).get("PAGEN_1", ["1"])[0]
+    query = parse_qs(parts.query)
+    page = query.get("PAGEN_1", ["1"])[0]
     if path.endswith("/"):
         name = "index.html" if page == "1" else f"page-{page}.html"
         candidate = root / path.strip("/") / name
+        if "tags" in query:  # a tag's search listing: /en/search/?tags=X is en/search/tags=X/index.html
+            candidate = root / path.strip("/") / f"tags={quote(query['tags'][0], safe='')}" / name
         if not candidate.is_file() and page == "1":  # a feed: /en/rss/ is en/rss/index.xml
             candidate = candidate.with_name("index.xml")
     else:
