@@ -40,7 +40,7 @@ _ARTICLE_FIELDS = [
     _field("article_id", pa.string(), "stable id: the first 16 hex digits of SHA-256 of `url`"),
     _field("url", pa.string(), "the canonical URL on russiancouncil.ru"),
     _field("detected_lang", pa.string(), "the language langdetect reads in the title and lead"),
-    _field("section", pa.string(), "analytics, comments, interview, news, blogs or columns"),
+    _field("section", pa.string(), "analytics, comments, interview, news, blogs, columns or longreads"),
     _field("title", pa.string(), "the title"),
     _field("lead", pa.string(), "the lead (announce), also the first paragraph of `body`"),
     _field("body", pa.string(), "the text: paragraphs joined by a blank line, the lead first, each once"),
