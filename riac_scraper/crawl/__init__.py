@@ -4,7 +4,7 @@
 
 - ``spider``: ``RiacSpider``, sections, listings and articles, and the journal's resume;
 - ``probe``: what ``riac probe`` prints and when it fails;
-- ``discovery``: the sources of article URLs (listings, sitemaps, feeds, links) and their account;
+- ``discovery``: the sources of article URLs (listings, sitemaps, feeds, links, tags) and their account;
 - ``middlewares``: robots.txt, the host boundary, Retry-After;
 - ``monitor``: the crawl report and its verdict, with ``thresholds`` (the settings it judges by);
 - ``progress``: the progress line or bar;

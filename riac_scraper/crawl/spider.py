@@ -1,5 +1,5 @@
 """The ``riac`` spider: finds articles (listings, sitemaps, feeds, links between
-articles; see ``discovery.py``) and hands article pages to extraction.
+articles, tag searches; see ``discovery.py``) and hands article pages to extraction.
 
 scrapy crawl riac                                   # the live site
 scrapy crawl riac -a base_url=http://127.0.0.1:8000 # a mirror with the same paths

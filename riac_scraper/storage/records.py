@@ -68,7 +68,7 @@ _ARTICLE_FIELDS = [
     _field(
         "found_by",
         pa.list_(pa.string()),
-        "the sources that found the article in that crawl: listings, sitemap, feeds, links "
+        "the sources that found the article in that crawl: listings, sitemap, feeds, links, tags "
         "(a re-extraction reads them from the archive); null in rows older than the column",
     ),
 ]
