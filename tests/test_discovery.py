@@ -232,3 +232,40 @@ def test_a_resumed_spider_takes_back_only_what_a_journal_may_say(tmp_path) -> No
     spider = RiacSpider.from_crawler(crawler)
     assert spider.discovery.found == {f"{EN}a/": {"sitemap", "listings"}}
     spider.journal.close(committed=False)
+
+
+def test_a_resumed_spider_takes_back_what_its_journal_marked(tmp_path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from riac_scraper.crawl.spider import RiacSpider
+
+    job = tmp_path / "job"
+    job.mkdir()
+    sitemap = "https://russiancouncil.ru/sitemap.xml"
+    (job / "riac-journal.txt").write_text(
+        "crawl 20261201T000000Z-abcdef\n"
+        f"request sitemap {sitemap}\ndone {sitemap}\n"  # read before the kill: not again
+        f"request article {EN}a/\n"  # not finished: fetched again
+        "mark lone en/analytics 12\n"
+        "mark lone en/news 10\nmark lone en/news 0\n"  # probing found a second page later
+        "mark walkstop ru/news 3\n"
+        "mark documents sitemap 4\nmark documents sitemap 5\nmark documents rumour 3\n"
+        f"mark lastmod {EN}a/ 2025-03-01T10:00:00+00:00\n"
+        f"mark published {EN}b/ 2025-02-01T08:00:00+00:00\n"
+        # untrusted: other listings, negative or huge counts, a foreign URL, no date, no value
+        "mark lone xx/analytics 5\nmark lone en/comments -4\nmark lone en/blogs 99999999999\nmark lone en/interview\n"
+        "mark lastmod https://example.org/en/news/x/ 2025-03-01\n"
+        f"mark published {EN}c/ yesterday\nmark documents feeds ٣\n",
+        "utf-8",
+    )
+    spider = RiacSpider.from_crawler(get_crawler(RiacSpider, {"JOBDIR": str(job)}))
+    again = [(r.cb_kwargs["canonical"], r.meta["riac_kind"]) for r in spider._resumed_requests()]
+    assert again == [(f"{EN}a/", "article")]
+    assert spider.lone_first_pages == {("en", "analytics"): 12}
+    assert spider.walk_stopped == {("ru", "news"): 3}
+    assert dict(spider.discovery.documents) == {"sitemap": 5}
+    assert spider.discovery.lastmod == {f"{EN}a/": dt.datetime(2025, 3, 1, 10, tzinfo=dt.UTC)}
+    assert spider.discovery.published == {f"{EN}b/": dt.datetime(2025, 2, 1, 8, tzinfo=dt.UTC)}
+    spider.journal.mark("lone", "en/analytics", "12")  # the same value again: no new line
+    spider.journal.close(committed=False)
+    assert (job / "riac-journal.txt").read_text("utf-8").count("mark lone en/analytics") == 1

@@ -324,3 +324,22 @@ def test_only_an_enabled_tag_source_asks_for_tag_listings() -> None:
     out = list(spider._tag_page("Arctic", "en")) + list(spider._tag_page("Arctic", "en"))
     assert requests(out) == ["https://russiancouncil.ru/en/search/?tags=Arctic"]  # each tag once
     assert out[0].meta["riac_kind"] == "tags"
+
+
+def test_what_a_resumed_crawl_cannot_read_again_is_marked_in_the_journal(tmp_path: Path) -> None:
+    spider = spider_for({"RIAC_LISTING_STOP_AFTER": 1, "JOBDIR": str(tmp_path / "job")}, stored=all_stored())
+    list(spider.parse_listing(listing(1), page_url(1)))
+    stored, new = next(iter(entries(2))), f"{ORIGIN}/en/analytics-and-comments/analytics/brand-new/"
+    lastmods = {stored: "2025-03-01T10:00:00+00:00", new: "2025-03-01T10:00:00+00:00"}
+    list(spider.parse_sitemap(sitemap(lastmods), ORIGIN + "/sitemap.xml"))
+    spider.journal.close(committed=False)
+    marks = [
+        line
+        for line in (tmp_path / "job" / "riac-journal.txt").read_text("utf-8").splitlines()
+        if line.startswith("mark")
+    ]
+    assert marks == [
+        "mark walkstop en/analytics 1",
+        "mark documents sitemap 1",
+        f"mark lastmod {stored} 2025-03-01T10:00:00+00:00",  # a stored article's only: a new one is fetched anyway
+    ]

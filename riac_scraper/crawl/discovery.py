@@ -111,7 +111,7 @@ def read_feed(body: bytes) -> list[tuple[str, dt.datetime | None]]:
             for entry in xmliter_lxml(body, "entry", namespace=atom, prefix="a"):
                 link = (entry.xpath("./a:link[not(@rel) or @rel='alternate']/@href").get() or "").strip()
                 if link:
-                    found.append((link, _iso_date(entry.xpath("./a:published/text()|./a:updated/text()").get())))
+                    found.append((link, iso_date(entry.xpath("./a:published/text()|./a:updated/text()").get())))
     except etree.XMLSyntaxError:
         return found
     return found
@@ -127,7 +127,7 @@ def _feed_date(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _iso_date(text: str | None) -> dt.datetime | None:
+def iso_date(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     try:
@@ -141,7 +141,7 @@ def sitemap_date(text: str | None) -> dt.datetime | None:
     """A sitemap's ``lastmod`` (W3C datetime) as the latest moment it can mean:
     a date alone is the end of that day, so that a change later that day is not
     taken for one before a fetch on it."""
-    when = _iso_date(text)
+    when = iso_date(text)
     if when is not None and len(text.strip()) == 10:  # type: ignore[union-attr]  # YYYY-MM-DD
         when += dt.timedelta(days=1)
     return when

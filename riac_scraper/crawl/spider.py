@@ -46,6 +46,7 @@ from riac_scraper.crawl.discovery import (
     Discovery,
     NotASitemap,
     enabled_sources,
+    iso_date,
     read_feed,
     read_sitemap,
     sitemap_date,
@@ -129,6 +130,11 @@ def check_arguments(arguments: dict[str, Any]) -> None:
     full = arguments.get("full")
     if full is not None and str(full).lower() not in ("1", "0", "true", "false", "yes", "no", ""):
         raise SpiderArgumentError(f"full takes 1 or 0, got {full!r}")
+
+
+def _count(value: str) -> int | None:
+    """A journal mark's count: ASCII digits, fewer than ten, or None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _is_loopback(host: str) -> bool:
@@ -325,6 +331,7 @@ class RiacSpider(scrapy.Spider):
         assert self.journal is not None
         self.decided.update(url for url, kind in self.journal.requested.items() if kind == "article")
         self.documents_requested.update(url for url, kind in self.journal.requested.items() if kind in DOCUMENTS)
+        self._restore_marks()
         pending = self.journal.pending()
         self.logger.info("resuming crawl %s: %d pages to fetch again", self.journal.crawl_id, len(pending))
         for url, kind in pending:
@@ -333,6 +340,33 @@ class RiacSpider(scrapy.Spider):
                 continue
             request = self._request(url, getattr(self, CALLBACKS[kind]), kind)
             yield request.replace(dont_filter=True)
+
+    def _restore_marks(self) -> None:
+        """What the journal's marks say of pages that will not be read again,
+        read back as untrusted: only listings and sources of this crawl, only
+        counts, only article URLs of its scope, only dates."""
+        assert self.journal is not None
+        marks = self.journal.marks
+        listings = {f"{lang}/{section}": (lang, section) for lang, section in self.listings()}
+        for name, into in (("lone", self.lone_first_pages), ("walkstop", self.walk_stopped)):
+            for key, value in marks.get(name, {}).items():
+                if key in listings and (count := _count(value)) is not None:
+                    if count:
+                        into[listings[key]] = count
+                    else:
+                        into.pop(listings[key], None)
+        for source, value in marks.get("documents", {}).items():
+            if source in SOURCES and (count := _count(value)) is not None:
+                self.discovery.documents[source] = count
+        for name, dates in (("lastmod", self.discovery.lastmod), ("published", self.discovery.published)):
+            for url, value in marks.get(name, {}).items():
+                if canonical_url(url) == url and self._in_scope(url) and (when := iso_date(value)) is not None:
+                    dates[url] = when
+
+    def _mark(self, name: str, key: str | tuple[str, str], value: Any) -> None:
+        """A fact of a page that a resumed crawl will not read again (see ``_restore_marks``)."""
+        if self.journal is not None:
+            self.journal.mark(name, key if isinstance(key, str) else "/".join(key), str(value))
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
         if self.url_file:
@@ -472,6 +506,7 @@ class RiacSpider(scrapy.Spider):
             self.discovery.note(f"sitemap {canonical} {exc}")
             return
         self.discovery.documents["sitemap"] += 1
+        self._mark("documents", "sitemap", self.discovery.documents["sitemap"])
         for entry in document.entries:
             if document.kind == "sitemapindex":
                 yield from self._next_document(entry["loc"], "sitemap", canonical)
@@ -488,6 +523,8 @@ class RiacSpider(scrapy.Spider):
         listing entry is fetched again (conditionally) when it dates a later change."""
         earlier = self.discovery.lastmod.get(url)
         self.discovery.lastmod[url] = max(lastmod, earlier) if earlier else lastmod
+        if url in self.known and self.discovery.lastmod[url] != earlier:  # only stored articles' count
+            self._mark("lastmod", url, self.discovery.lastmod[url].isoformat())
         if url in self.marked_unchanged and self._newer_in_sitemap(url):
             self.marked_unchanged.discard(url)
             self.crawler.stats.inc_value("riac/articles/lastmod_refetch")
@@ -522,6 +559,7 @@ class RiacSpider(scrapy.Spider):
             return
         earlier.add(listed)
         self.discovery.documents["tags"] += 1
+        self._mark("documents", "tags", self.discovery.documents["tags"])
         for url in entries:
             if kind := self._in_scope(url):
                 yield from self._found(url, kind, "tags")
@@ -539,12 +577,14 @@ class RiacSpider(scrapy.Spider):
             self.discovery.note(f"feed {canonical} has no item")
             return
         self.discovery.documents["feeds"] += 1
+        self._mark("documents", "feeds", self.discovery.documents["feeds"])
         for link, published in items:
             url = site_url(link, self.base_url)
             if url is not None and (kind := self._in_scope(url)):
                 yield from self._found(url, kind, "feeds")
-                if published is not None:
-                    self.discovery.published.setdefault(url, published)
+                if published is not None and url not in self.discovery.published:
+                    self.discovery.published[url] = published
+                    self._mark("published", url, published.isoformat())
 
     @_marks_done
     def parse_listing(
@@ -592,6 +632,7 @@ class RiacSpider(scrapy.Spider):
         if probed:
             self.crawler.stats.inc_value("riac/listings/probe_found")
             self.lone_first_pages.pop(listing, None)
+            self._mark("lone", listing, 0)
             self.discovery.note(
                 f"{here.lang}/{here.section}: the listing pages link no next page; "
                 f"further pages found by probing ?{site.PROBE_PARAM}=N"
@@ -604,6 +645,7 @@ class RiacSpider(scrapy.Spider):
             page_kind = "probe"
             if canonical == listing_url(here.section, here.lang):
                 self.lone_first_pages[listing] = len(page.entries)
+                self._mark("lone", listing, len(page.entries))
         else:
             page_kind = "listing"
         for url in further:
@@ -636,6 +678,7 @@ class RiacSpider(scrapy.Spider):
         if self.unchanged_in_a_row[listing] < self.walk_policy.stop_after:
             return False
         self.walk_stopped[listing] = self.listing_pages[listing] + 1
+        self._mark("walkstop", listing, self.walk_stopped[listing])
         self.crawler.stats.inc_value("riac/listings/walk_stopped")
         return True
 

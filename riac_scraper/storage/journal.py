@@ -11,7 +11,10 @@ Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``,
 ``redirect <url> <url>`` when an article requested under one URL answered
 under another (the crawl's accounting needs it), and ``found <source> <url>``
 when a discovery source found an article (the discovery account and the
-articles found only by other sources than the listings need it).
+articles found only by other sources than the listings need it), and
+``mark <name> <key> <value>`` for what the crawl's verdict needs to know of
+pages it will not read again (a first listing page that showed no way on, a
+listing walk stopped early).
 
 The journal is the only authority: Scrapy's own queue and seen set in the
 job directory are removed when a run starts, since after a SIGKILL they can
@@ -39,6 +42,7 @@ class CrawlJournal:
         self.done: set[str] = set()
         self.redirects: dict[str, str] = {}  # requested article URL -> the URL it answered under
         self.found: dict[tuple[str, str], None] = {}  # (source, article URL), in the order found
+        self.marks: dict[str, dict[str, str]] = {}  # name -> key -> value, the last written wins
         if self.path.exists():
             self._replay(self.path.read_text("utf-8"))
         self.resumed = self.crawl_id is not None
@@ -66,6 +70,10 @@ class CrawlJournal:
             elif word == "found":
                 source, _, url = rest.partition(" ")
                 self.found[(source, url)] = None
+            elif word == "mark":
+                name, _, pair = rest.partition(" ")
+                key, _, value = pair.partition(" ")
+                self.marks.setdefault(name, {})[key] = value
 
     def _write(self, line: str) -> None:
         self._file.write(line + "\n")
@@ -85,6 +93,11 @@ class CrawlJournal:
         if (source, url) not in self.found:
             self.found[(source, url)] = None
             self._write(f"found {source} {url}")
+
+    def mark(self, name: str, key: str, value: str) -> None:
+        if self.marks.get(name, {}).get(key) != value:
+            self.marks.setdefault(name, {})[key] = value
+            self._write(f"mark {name} {key} {value}")
 
     def finish(self, url: str) -> None:
         if url not in self.done:
