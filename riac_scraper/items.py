@@ -79,6 +79,9 @@ class Article:
     # The article URLs the page links to (teasers, related materials, its
     # translation): a discovery source, not stored.
     linked: list[str] = field(default_factory=list, repr=False)
+    # Which layer answered each field (selectors, text, metadata, trafilatura,
+    # htmldate; see pages/article.py): riac probe shows it, not stored.
+    answered: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def body(self) -> str:

@@ -729,3 +729,24 @@ def test_linked_articles_are_the_other_articles_the_page_links_to_once_in_page_o
     # relative links resolve against the page's base
     based = ArticlePage(html('<a href="next-story/">x</a>'), URL, base="https://russiancouncil.ru/en/news/")
     assert based.linked == ["https://russiancouncil.ru/en/news/next-story/"]
+
+
+def test_the_item_names_the_layer_of_every_field_it_has() -> None:
+    rated = "<p>Rate this article</p><p>(votes: 4, rating: 4.75)</p>"
+    page = article(
+        TEXT + rated + "<div><a href='/en/search/?tags=NATO'>NATO</a></div>",
+        '<meta property="article:tag" content="Arms">',
+    )
+    item = page.to_item()
+    assert item.tags == ["NATO", "Arms"] and item.answered["tags"] == "text"
+    assert (
+        item.answered["title"] == "text" and item.answered["rating_votes"] == "text" and "rating" not in item.answered
+    )
+    assert item.answered["detected_lang"] == "langdetect" and "regions" not in item.answered
+    only_meta = article(TEXT, '<meta property="article:tag" content="Arms">').to_item()
+    assert only_meta.tags == ["Arms"] and only_meta.answered["tags"] == "metadata"
+    assert "tags" not in only_meta.fallback_fields  # metadata tags are no fallback
+    labelled = article(TEXT.replace("<p>", "<p>Region: Europe</p><p>", 1)).to_item()
+    assert labelled.regions == ["Europe"] and labelled.answered["regions"] == "text"
+    bare = article("<p>x</p>").to_item()
+    assert "tags" not in bare.answered and "detected_lang" not in bare.answered

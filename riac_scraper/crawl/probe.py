@@ -48,13 +48,14 @@ def probe_report(spider: Any, thresholds: Thresholds) -> ProbeReport:
             report.problems.append(f"{group}: no article (its first listing page listed none, or none could be read)")
 
     if probed:
-        report.lines.append("fields (share of the articles read; answered by metadata or a last resort):")
+        report.lines.append("fields (share of the articles read that have it; the layers that answered, in articles):")
         present = Counter(name for a in probed for name, has in field_presence(a).items() if has)
-        fallback = Counter(name for a in probed for name in a.fallback_fields)
         for name in COVERED_FIELDS:
-            report.lines.append(
-                f"  {name:<16} {present[name] / len(probed):>5.0%}  (fallback {fallback[name] / len(probed):.0%})"
+            layers = Counter(a.answered[name] for a in probed if field_presence(a)[name] and name in a.answered)
+            by_layer = ", ".join(
+                f"{layer} {count}" for layer, count in sorted(layers.items(), key=lambda kv: (-kv[1], kv[0]))
             )
+            report.lines.append(f"  {name:<16} {present[name] / len(probed):>5.0%}  ({by_layer or 'none'})")
         for key, floor in sorted(thresholds.min_coverage.items()):
             name, _, section = key.partition("@")
             chosen = [a for a in probed if not section or a.section == section]

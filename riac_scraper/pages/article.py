@@ -415,6 +415,7 @@ class ArticlePage:
                 name = text.strip(" ,;|·#")
                 if name and name not in tags:
                     tags.append(name)
+        self.tags_layer = "text" if tags else "metadata"
         tags.extend(t for t in self.meta.tags if t not in tags)
         return tags
 
@@ -505,6 +506,7 @@ class ArticlePage:
             detected_lang=self.detected_lang,
             fetched_at=self.fetched_at,
             linked=self.linked,
+            answered=self._layers(),
         )
         if article.detected_lang and article.detected_lang != self.lang:
             self.warnings.append(f"language: URL says {self.lang}, text looks {article.detected_lang}")
@@ -513,6 +515,20 @@ class ArticlePage:
             name for name, layer in self.answered.items() if layer not in PRIMARY_LAYERS.get(name, _PRIMARY)
         ]
         return article
+
+    def _layers(self) -> dict[str, str]:
+        """The layer that answered each field, by the item's field names; fields
+        with one layer only (regions, language) and tags, whose metadata is no
+        fallback, are named here rather than in ``answered``."""
+        layers = {("rating_votes" if name == "rating" else name): layer for name, layer in self.answered.items()}
+        for name, value, layer in (
+            ("regions", self.regions, "text"),
+            ("tags", self.tags, getattr(self, "tags_layer", "text")),
+            ("detected_lang", self.detected_lang, "langdetect"),
+        ):
+            if value:
+                layers[name] = layer
+        return layers
 
 
 def _clean_body(lines: list[Line]) -> list[str]:
