@@ -19,7 +19,9 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from riac_scraper.crawl.commands.crawl import verdict
 from riac_scraper.crawl.monitor import REPORT_NAME
@@ -70,21 +72,17 @@ def summarize(output: Path) -> str:
     return "\n".join(lines)
 
 
-def cmd_crawl(args: argparse.Namespace) -> int:
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
+def _run_spider(
+    args: argparse.Namespace, settings: Any, check: Callable[[dict[str, str]], Callable[[], None] | None]
+) -> tuple[Any, dict[str, str], float] | None:
+    """Runs the riac spider with the ``-a`` pairs (against the bundled mirror
+    with ``--mirror``), after ``check(spider_args)``, whose result, when there
+    is one, is called once the crawl ends: (crawler, spider arguments,
+    seconds), or None after printing the one line of a usage error."""
     from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
 
-    from riac_scraper.crawl.commands.crawl import USAGE_ERRORS, prepare
+    from riac_scraper.crawl.commands.crawl import USAGE_ERRORS
 
-    settings = get_project_settings()
-    overrides = _pairs(args.set, "-s")
-    settings.setdict(overrides, priority="cmdline")
-    if args.output is not None and overrides.get("RIAC_OUTPUT", args.output) != args.output:
-        raise UsageError(f"--output {args.output} and -s RIAC_OUTPUT={overrides['RIAC_OUTPUT']} disagree")
-    output = Path(args.output or settings.get("RIAC_OUTPUT"))
-    settings.set("RIAC_OUTPUT", str(output), priority="cmdline")
-    settings.set("RIAC_WRITE_DATASETS", True, priority="cmdline")
     spider_args = _pairs(args.arg, "-a")
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
@@ -94,18 +92,40 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             mirror = stack.enter_context(Mirror(Path(args.mirror_root or BUNDLED_MIRROR)))
             spider_args["base_url"] = mirror.base_url
         try:
-            lock = prepare(settings, spider_args)
+            cleanup = check(spider_args)
         except USAGE_ERRORS as exc:
             print(f"riac: {exc}", file=sys.stderr)
-            return 2
-        stack.callback(lock.release)
+            return None
+        if cleanup is not None:
+            stack.callback(cleanup)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("riac")
         process.crawl(crawler, **spider_args)
         process.start()
+    return crawler, spider_args, time.monotonic() - started
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
+    from scrapy.utils.project import get_project_settings
+
+    from riac_scraper.crawl.commands.crawl import prepare
+
+    settings = get_project_settings()
+    overrides = _pairs(args.set, "-s")
+    settings.setdict(overrides, priority="cmdline")
+    if args.output is not None and overrides.get("RIAC_OUTPUT", args.output) != args.output:
+        raise UsageError(f"--output {args.output} and -s RIAC_OUTPUT={overrides['RIAC_OUTPUT']} disagree")
+    output = Path(args.output or settings.get("RIAC_OUTPUT"))
+    settings.set("RIAC_OUTPUT", str(output), priority="cmdline")
+    settings.set("RIAC_WRITE_DATASETS", True, priority="cmdline")
+    ran = _run_spider(args, settings, lambda spider_args: prepare(settings, spider_args).release)
+    if ran is None:
+        return 2
+    crawler, _, took = ran
     stats = crawler.stats.get_stats() if crawler.stats else {}
     print(
-        f"\ncrawl {stats.get('riac/crawl_id', '?')} took {time.monotonic() - started:.1f} s: "
+        f"\ncrawl {stats.get('riac/crawl_id', '?')} took {took:.1f} s: "
         f"{stats.get('response_received_count', 0)} responses, "
         f"{stats.get('riac/written/articles', 0)} article rows merged"
     )
@@ -119,7 +139,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_probe(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     from riac_scraper.crawl.commands.crawl import USAGE_ERRORS
@@ -136,24 +155,15 @@ def cmd_probe(args: argparse.Namespace) -> int:
     for name, off in (("EXTENSIONS", ("CrawlMonitor", "WarcArchive")), ("ITEM_PIPELINES", ("ParquetPipeline",))):
         components = settings.getdict(name)
         settings.set(name, {k: None if k.rsplit(".", 1)[-1] in off else v for k, v in components.items()}, "cmdline")
-    spider_args = _pairs(args.arg, "-a")
-    started = time.monotonic()
-    with contextlib.ExitStack() as stack:
-        if args.mirror:
-            from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
-
-            mirror = stack.enter_context(Mirror(Path(args.mirror_root or BUNDLED_MIRROR)))
-            spider_args["base_url"] = mirror.base_url
-        try:
-            check_arguments(spider_args)
-            thresholds = read_thresholds(settings)
-        except USAGE_ERRORS as exc:
-            print(f"riac: {exc}", file=sys.stderr)
-            return 2
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler("riac")
-        process.crawl(crawler, **spider_args)
-        process.start()
+    try:
+        thresholds = read_thresholds(settings)
+    except USAGE_ERRORS as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
+    ran = _run_spider(args, settings, check_arguments)
+    if ran is None:
+        return 2
+    crawler, spider_args, took = ran
     spider = crawler.spider
     if spider is None or not crawler.stats or not crawler.stats.get_value("response_received_count"):
         print("riac: probe failed: no page could be fetched (see the log above)", file=sys.stderr)
@@ -161,7 +171,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     report = probe_report(spider, thresholds)
     target = spider_args.get("base_url") or "https://russiancouncil.ru"
     responses = crawler.stats.get_value("response_received_count")
-    print(f"probe of {target} took {time.monotonic() - started:.1f} s, {responses} responses")
+    print(f"probe of {target} took {took:.1f} s, {responses} responses")
     print("\n".join(report.lines))
     for problem in report.problems:
         print(f"riac: probe failed: {problem}", file=sys.stderr)
