@@ -343,3 +343,33 @@ def test_what_a_resumed_crawl_cannot_read_again_is_marked_in_the_journal(tmp_pat
         "mark documents sitemap 1",
         f"mark lastmod {stored} 2025-03-01T10:00:00+00:00",  # a stored article's only: a new one is fetched anyway
     ]
+
+
+# ---------------------------------------------------------------- listings nobody has seen
+
+
+def listing_404(spider: RiacSpider, url: str) -> list[Any]:
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    request = spider._request(url, spider.parse_listing)
+    failure = Failure(HttpError(Response(url, status=404, request=request)))
+    failure.request = request  # type: ignore[attr-defined]
+    return list(spider.on_error(failure))
+
+
+def test_an_unconfirmed_listing_the_site_lacks_is_a_note_not_a_failure() -> None:
+    from riac_scraper.items import CrawlFailure
+    from riac_scraper.urls import listing_url
+
+    spider = spider_for()
+    assert ("en", "longreads") in spider.listings()
+    assert listing_404(spider, listing_url("longreads", "en")) == []
+    assert "en/longreads: the site has no such listing (HTTP 404)" in spider.discovery.notes
+    assert ("en", "longreads") not in spider.listings() and spider.listings_failed == set()
+    # a confirmed listing, or a later page of the unconfirmed one, that is not there is a failed page
+    for url in (listing_url("longreads", "ru"), listing_url("longreads", "en") + "?PAGEN_1=2"):
+        (failure,) = listing_404(spider, url)
+        assert isinstance(failure, CrawlFailure) and failure.reason == "HTTP 404"
+    assert spider.listings_failed == {"ru/longreads", "en/longreads"}

@@ -171,6 +171,7 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         self.robots_read = False
         self.documents_capped = False  # more sitemaps and feeds named than read
         self.listings_failed: set[str] = set()  # "lang/section" of the listings with a page that failed
+        self.listings_missing: set[tuple[str, str]] = set()  # site.UNCONFIRMED_LISTINGS that answered 404
         # (lang, section) -> articles on a first listing page that showed no way to a second one;
         # dropped once probing finds a further page
         self.lone_first_pages: dict[tuple[str, str], int] = {}
@@ -357,12 +358,12 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
 
     def listings(self) -> list[tuple[str, str]]:
         """(lang, section) of every listing the crawl reads: its sections in its
-        languages, less those the site does not have (``site.SECTION_LANGS``)."""
+        languages, less an unconfirmed one the site turned out not to have."""
         return [
             (lang, section)
             for lang in self.langs
             for section in self.sections
-            if lang in site.SECTION_LANGS.get(section, site.LANGS)
+            if (lang, section) not in self.listings_missing
         ]
 
     def _in_scope(self, url: str) -> PageKind | None:
@@ -601,6 +602,15 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
                 self.polls_seen.add(poll.poll_id)
                 yield poll
 
+    @staticmethod
+    def _not_on_site(listing: PageKind, canonical: str, reason: str) -> bool:
+        """A listing nobody has seen in this language whose first page is not there."""
+        return (
+            (listing.lang, listing.section) in site.UNCONFIRMED_LISTINGS
+            and canonical == listing_url(listing.section, listing.lang)
+            and reason == "HTTP 404"
+        )
+
     def on_error(self, failure: Failure) -> Iterator[CrawlFailure | PageDone]:
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
@@ -608,7 +618,14 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         reason = grouping_reason(reason)[:300]  # the same reason on every host and port: it can be grouped
         canonical = request.cb_kwargs.get("canonical", request.url)
         kind = request.meta.get("riac_kind")
-        if kind == "listing" and (listing := classify(canonical)) is not None:
+        listing = classify(canonical) if kind == "listing" else None
+        if listing is not None and self._not_on_site(listing, canonical, reason):
+            self.listings_missing.add((listing.lang, listing.section))
+            self.discovery.note(f"{listing.lang}/{listing.section}: the site has no such listing ({reason})")
+            if self.journal is not None:
+                yield PageDone(canonical)
+            return
+        if listing is not None:
             self.listings_failed.add(f"{listing.lang}/{listing.section}")
         if kind == "probe":  # a page past the last one: the listing ends there
             self.crawler.stats.inc_value("riac/listings/probe_ended")
