@@ -180,9 +180,10 @@ def tag_search_page(url: str) -> tuple[str, str, int] | None:
     parts = urlsplit(url)
     lang = next((lang for lang, path in site.SEARCH_PATHS.items() if path == parts.path), None)
     query = dict(parse_qsl(parts.query))
-    tag, page = query.get(site.TAG_PARAM, ""), query.get(site.PROBE_PARAM, "1")
+    tag, page = query.get(site.TAG_PARAM), query.get(site.PROBE_PARAM, "1")
     if (
         lang is None
+        or tag is None
         or not tag.strip()
         or not page.isdigit()
         or int(page) < 1

@@ -750,3 +750,9 @@ def test_the_item_names_the_layer_of_every_field_it_has() -> None:
     assert labelled.regions == ["Europe"] and labelled.answered["regions"] == "text"
     bare = article("<p>x</p>").to_item()
     assert "tags" not in bare.answered and "detected_lang" not in bare.answered
+
+
+def test_metadata_tags_are_taken_once_each() -> None:
+    head = "".join(f'<meta property="article:tag" content="{t}">' for t in ("Arms", "NATO", "Arms"))
+    page = article(TEXT + "<div><a href='/en/search/?tags=NATO'>NATO</a></div>", head)
+    assert page.tags == ["NATO", "Arms"] and page.text_tags == ["NATO"]

@@ -361,9 +361,10 @@ def test_document_url_keeps_the_query_and_only_the_site(url: str, base: str | No
 def test_a_tag_search_url_is_made_and_read_back() -> None:
     from riac_scraper.urls import tag_search_page, tag_search_url
 
-    assert (
-        tag_search_url("Multipolarity", "en", 3) == "https://russiancouncil.ru/en/search/?tags=Multipolarity&PAGEN_1=3"
-    )
+    search = "https://russiancouncil.ru/en/search/?tags=Multipolarity"
+    assert tag_search_url("Multipolarity", "en", 3) == search + "&PAGEN_1=3"
+    assert tag_search_url("Multipolarity", "en", 2) == search + "&PAGEN_1=2"
+    assert tag_search_url("Multipolarity", "en", 1) == search
     assert (
         tag_search_url("Арктика", "ru")
         == "https://russiancouncil.ru/search/?tags=%D0%90%D1%80%D0%BA%D1%82%D0%B8%D0%BA%D0%B0"
@@ -376,6 +377,7 @@ def test_a_tag_search_url_is_made_and_read_back() -> None:
         "https://russiancouncil.ru/en/search/?tags=X&PAGEN_1=two",
         "https://russiancouncil.ru/en/search/?tags=%20",
         "https://russiancouncil.ru/en/search/?q=X",
+        "https://russiancouncil.ru/en/search/",
         "https://russiancouncil.ru/en/news/?tags=X",
         "https://example.org/en/search/?tags=X",
     ):

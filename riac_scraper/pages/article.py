@@ -407,16 +407,22 @@ class ArticlePage:
 
     regions = cached_property(_get_regions)
 
-    def _get_tags(self) -> list[str]:
-        """The "Type:" label's values, then the tag links, then metadata tags."""
+    def _get_text_tags(self) -> list[str]:
+        """The "Type:" label's values, then the tag links."""
         tags = list(self._labelled[1])
         for href, text, rel in self.links:
             if is_tag_link(href) or (rel and "tag" in rel.split()):
                 name = text.strip(" ,;|·#")
                 if name and name not in tags:
                     tags.append(name)
-        self.tags_layer = "text" if tags else "metadata"
-        tags.extend(t for t in self.meta.tags if t not in tags)
+        return tags
+
+    text_tags = cached_property(_get_text_tags)
+
+    def _get_tags(self) -> list[str]:
+        """The tags the page shows, then its metadata's, each once."""
+        tags = list(self.text_tags)
+        tags.extend(t for t in self.meta.tags if t not in tags)  # the list grows as it is extended
         return tags
 
     tags = cached_property(_get_tags)
@@ -523,7 +529,7 @@ class ArticlePage:
         layers = {("rating_votes" if name == "rating" else name): layer for name, layer in self.answered.items()}
         for name, value, layer in (
             ("regions", self.regions, "text"),
-            ("tags", self.tags, getattr(self, "tags_layer", "text")),
+            ("tags", self.tags, "text" if self.text_tags else "metadata"),
             ("detected_lang", self.detected_lang, "langdetect"),
         ):
             if value:
