@@ -39,6 +39,8 @@ class ValidatePipeline:
                 self.stats.inc_value(f"riac/field/{name}/missing")
         for name in item.fallback_fields:
             self.stats.inc_value(f"riac/field/{name}/fallback")
+        for name in item.suspect_fields:
+            self.stats.inc_value(f"riac/field/{name}/suspect")
         for warning in item.warnings:
             logger.warning("%s: %s", item.url, warning)
             self.stats.inc_value("riac/warnings")

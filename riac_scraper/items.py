@@ -64,6 +64,8 @@ class Article:
     polls: list[PollSnapshot] = field(default_factory=list)
     detected_lang: str | None = None
     fallback_fields: list[str] = field(default_factory=list)
+    # Fields whose value the page's other witnesses contradict (pages/witnesses.py).
+    suspect_fields: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fetched_at: dt.datetime | None = None
     # What the crawl knew when it fetched the page, for incremental re-crawls.

@@ -114,17 +114,28 @@ def generated(count: int) -> Iterator[tuple[str, str, dict[str, Any] | None, dic
 
 def score_corpus(corpus: Iterator[tuple[str, str, dict[str, Any] | None, dict[str, Any]]]) -> dict[str, Any]:
     hits: Counter[str] = Counter()
+    suspect: Counter[str] = Counter()  # field -> pages where it is flagged suspect
+    false_alarms: Counter[str] = Counter()  # ... flagged and right
+    unflagged_wrong = 0
     f1s: list[float] = []
     total = 0
     for _, _, got, want in corpus:
         total += 1
+        flagged = set(got["suspect_fields"] or []) if got else set()
         for field in FIELDS:
-            hits[field] += got is not None and got[field] == want[field]
+            right = got is not None and got[field] == want[field]
+            hits[field] += right
+            suspect[field] += field in flagged
+            false_alarms[field] += right and field in flagged
+            unflagged_wrong += got is not None and not right and field not in flagged
         f1s.append(body_f1(got["body"], want["body"]) if got else 0.0)
     return {
         "pages": total,
         "field_accuracy": {f: round(hits[f] / total, 4) for f in FIELDS},
         "body_f1": round(sum(f1s) / len(f1s), 4),
+        "suspect_fields": {f: suspect[f] for f in FIELDS if suspect[f]},
+        "false_alarms": {f: false_alarms[f] for f in FIELDS if false_alarms[f]},
+        "wrong_and_unflagged_share": round(unflagged_wrong / (total * len(FIELDS)), 4),
     }
 
 
@@ -148,6 +159,11 @@ def below_floors(scores: dict[str, Any], floors: dict[str, Any]) -> list[str]:
         ]
         if got["body_f1"] < floor["body_f1"]:
             problems.append(f"{corpus}: body F1 {got['body_f1']} < floor {floor['body_f1']}")
+        # a field flagged suspect where it is right is a false alarm: none is allowed on these corpora
+        problems += [
+            f"{corpus}: {field} flagged suspect on {count} pages where it is right"
+            for field, count in got.get("false_alarms", {}).items()
+        ]
     return problems
 
 

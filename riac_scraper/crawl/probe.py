@@ -48,14 +48,19 @@ def probe_report(spider: Any, thresholds: Thresholds) -> ProbeReport:
             report.problems.append(f"{group}: no article (its first listing page listed none, or none could be read)")
 
     if probed:
-        report.lines.append("fields (share of the articles read that have it; the layers that answered, in articles):")
+        report.lines.append(
+            "fields (share of the articles read that have it; the layers that answered, in articles; suspect: "
+            "contradicted by every other witness on the page):"
+        )
         present = Counter(name for a in probed for name, has in field_presence(a).items() if has)
+        suspect = Counter(name for a in probed for name in a.suspect_fields)
         for name in COVERED_FIELDS:
             layers = Counter(a.answered[name] for a in probed if field_presence(a)[name] and name in a.answered)
             by_layer = ", ".join(
                 f"{layer} {count}" for layer, count in sorted(layers.items(), key=lambda kv: (-kv[1], kv[0]))
             )
-            report.lines.append(f"  {name:<16} {present[name] / len(probed):>5.0%}  ({by_layer or 'none'})")
+            flagged = f", suspect {suspect[name]}" if suspect[name] else ""
+            report.lines.append(f"  {name:<16} {present[name] / len(probed):>5.0%}  ({by_layer or 'none'}){flagged}")
         for key, floor in sorted(thresholds.min_coverage.items()):
             name, _, section = key.partition("@")
             chosen = [a for a in probed if not section or a.section == section]

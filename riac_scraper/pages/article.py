@@ -48,6 +48,7 @@ from riac_scraper.pages.metadata import PageMetadata, read_metadata
 from riac_scraper.pages.polls import first_poll, parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.pages.values import parse_date, parse_float, parse_int
+from riac_scraper.pages.witnesses import check, without_site_suffix
 from riac_scraper.urls import canonical_url, classify, url_lang
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -260,11 +261,7 @@ class ArticlePage:
             self._answer("title", "selectors")
             return _text(found[0]) or None
         h1 = next((line.text for line in self.lines if line.tag == "h1"), None)
-        title = self.meta.title
-        if title:
-            for sep in site.TITLE_SEPARATORS:  # drop the site-name suffix
-                if sep in title:
-                    title = title.rsplit(sep, 1)[0]
+        title = without_site_suffix(self.meta.title) if self.meta.title else None
         for layer, candidate in (("text", h1), ("metadata", self.meta.headline), ("metadata", title)):
             if candidate and candidate.strip():
                 self._answer("title", layer)
@@ -520,6 +517,9 @@ class ArticlePage:
         article.fallback_fields = [
             name for name, layer in self.answered.items() if layer not in PRIMARY_LAYERS.get(name, _PRIMARY)
         ]
+        suspects = check(self.meta, self.title, self.lead, self.body, self.published, [a.name for a in self.authors])
+        article.suspect_fields = [suspect.field for suspect in suspects]
+        article.warnings.extend(suspect.warning for suspect in suspects)
         return article
 
     def _layers(self) -> dict[str, str]:

@@ -55,6 +55,11 @@ _ARTICLE_FIELDS = [
     _field("poll_ids", pa.list_(pa.string()), "the polls shown on the page, site-wide ones included"),
     _field("content_hash", pa.string(), "SHA-256 of title and body: a new value is a new version"),
     _field("fallback_fields", pa.list_(pa.string()), "fields answered by metadata or a last-resort library"),
+    _field(
+        "suspect_fields",
+        pa.list_(pa.string()),
+        "fields whose value every other witness on the page contradicts (why: in warnings); null in older rows",
+    ),
     _field("warnings", pa.list_(pa.string()), "values that could not be read, and why (they are null)"),
     _field("fetched_at", TIMESTAMP, "when the stored version was fetched"),
     _field("first_seen", TIMESTAMP, "the first crawl that saw the article"),
@@ -209,6 +214,7 @@ def article_row(article: Article, crawl_id: str = "") -> dict[str, Any]:
         "poll_ids": article.poll_ids,
         "content_hash": content_hash(article),
         "fallback_fields": list(article.fallback_fields),
+        "suspect_fields": list(article.suspect_fields),
         "warnings": list(article.warnings),
         "fetched_at": article.fetched_at,
         "first_seen": article.fetched_at,  # the store keeps the earliest across crawls

@@ -36,6 +36,7 @@ class Tally:
     pages: Counter[str] = field(default_factory=Counter)  # group ("all" or a section) -> article pages
     present: Counter[str] = field(default_factory=Counter)  # "field@group" -> pages with a value
     fallback: Counter[str] = field(default_factory=Counter)
+    suspect: Counter[str] = field(default_factory=Counter)  # "field@group" -> pages where a witness contradicts it
     written: dict[str, str] = field(default_factory=dict)  # url -> content hash, of the articles written
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (url, stage, reason)
     unchanged: int = 0  # stored articles not fetched again (listing entry unchanged, or a 304)
@@ -55,13 +56,17 @@ class Tally:
             tally.written.update(zip(urls, digests, strict=True))
             present = {name: _present(table.column(name)) for name in COVERED_FIELDS}
             sections, fallbacks = table.column("section").to_pylist(), table.column("fallback_fields").to_pylist()
-            for row, (section, fallback) in enumerate(zip(sections, fallbacks, strict=True)):
-                tally._count(section, {name: present[name][row] for name in COVERED_FIELDS}, fallback or [])
+            # rows staged by a version before the column (a crawl resumed across an upgrade) have none
+            has_suspects = "suspect_fields" in table.column_names
+            suspects = table.column("suspect_fields").to_pylist() if has_suspects else [None] * table.num_rows
+            for row, (section, fallback, suspect) in enumerate(zip(sections, fallbacks, suspects, strict=True)):
+                present_here = {name: present[name][row] for name in COVERED_FIELDS}
+                tally._count(section, present_here, fallback or [], suspect or [])
         for row in store.staged_rows("failures", ["url", "stage", "reason"]):
             tally.landed.add(article_id(row["url"]))
             tally.failed.append((row["url"], row["stage"], row["reason"]))
             if row["stage"] in ("extract", "validate"):  # a page that gave no article: empty everywhere
-                tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [])
+                tally._count(None, dict.fromkeys(COVERED_FIELDS, False), [], [])
         # An article marked unchanged and then fetched again (its sitemap lastmod
         # was later), or marked twice (a 304), counts once: by its row if it has one.
         written = {article_id(url) for url in tally.written}
@@ -78,13 +83,15 @@ class Tally:
     def __repr__(self) -> str:  # shown in the crawl's stats dump
         return f"Tally(articles={self.articles}, unchanged={self.unchanged}, failures={len(self.failed)})"
 
-    def _count(self, section: str | None, present: dict[str, bool], fallback: list[str]) -> None:
+    def _count(self, section: str | None, present: dict[str, bool], fallback: list[str], suspect: list[str]) -> None:
         for group in ("all", section) if section else ("all",):
             self.pages[group] += 1
             for name, has_value in present.items():
                 self.present[f"{name}@{group}"] += has_value
             for name in fallback:
                 self.fallback[f"{name}@{group}"] += 1
+            for name in suspect:
+                self.suspect[f"{name}@{group}"] += 1
 
     def coverage(self) -> dict[str, dict[str, Any]]:
         table = {}
@@ -95,6 +102,7 @@ class Tally:
                     "pages": pages,
                     "share": round(self.present[f"{name}@{group}"] / pages, 4),
                     "fallback_share": round(self.fallback[f"{name}@{group}"] / pages, 4),
+                    "suspect_share": round(self.suspect[f"{name}@{group}"] / pages, 4),
                 }
         return table
 
