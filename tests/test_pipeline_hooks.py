@@ -274,6 +274,7 @@ def test_validate_counts_missing_and_fallback_fields_warnings_and_language(
     article = _article(
         authors=[Author("Ivan Ivanov")],
         fallback_fields=["body", "title"],
+        suspect_fields=["lead"],
         warnings=["w1", "w2"],
         detected_lang="de",
         published=None,
@@ -282,6 +283,7 @@ def test_validate_counts_missing_and_fallback_fields_warnings_and_language(
         assert pipeline.process_item(article) is article
     stats = crawler.stats.get_stats()
     assert stats["riac/field/body/fallback"] == 1 and stats["riac/field/title/fallback"] == 1
+    assert stats["riac/field/lead/suspect"] == 1 and "riac/field/title/suspect" not in stats
     assert stats["riac/field/published/missing"] == 1
     assert "riac/field/title/missing" not in stats and "riac/field/authors/missing" not in stats
     assert stats["riac/warnings"] == 2

@@ -471,6 +471,17 @@ class ArticlePage:
 
     published = cached_property(_get_published)
 
+    def _get_printed_dates(self) -> list[dt.date]:
+        """The dates printed between the title and the text, nearest first: a
+        witness of ``published``.  Above the title, a date may be another
+        article's (a teaser, a related block); without the title, none."""
+        titles = [i for i, line in enumerate(self.header) if line.text == self.title]
+        below = self.header[titles[-1] + 1 :] if titles else []
+        found = (parse_date(line.text, "published", []) for line in reversed(below) if len(line.text) < 40)
+        return [date for date in found if date is not None]
+
+    printed_dates = cached_property(_get_printed_dates)
+
     def _get_detected_lang(self) -> str | None:
         return detect_language(" ".join([self.title or "", *self.body[:2]]))
 
@@ -517,7 +528,8 @@ class ArticlePage:
         article.fallback_fields = [
             name for name, layer in self.answered.items() if layer not in PRIMARY_LAYERS.get(name, _PRIMARY)
         ]
-        suspects = check(self.meta, self.title, self.lead, self.body, self.published, [a.name for a in self.authors])
+        names = [a.name for a in self.authors]
+        suspects = check(self.meta, self.title, self.lead, self.body, self.published, names, self.printed_dates)
         article.suspect_fields = [suspect.field for suspect in suspects]
         article.warnings.extend(suspect.warning for suspect in suspects)
         return article

@@ -1,8 +1,9 @@
 """Witnesses: what a page states more than once, checked against each other.
 
 A page gives its title in the text, in ``<title>`` and in ``og:title`` or
-JSON-LD; its lead in the text and in the description; its date and authors
-in the text and in the metadata.  Extraction picks one answer per field
+JSON-LD; its lead in the text and in the description; its date in the
+metadata and printed above the text; its authors in the text and in the
+metadata.  Extraction picks one answer per field
 (``article.py``); here the answer is held against the witnesses it did not
 come from.  A field whose answer every witness contradicts is *suspect*: the
 row lists it in ``suspect_fields`` and says why in ``warnings``.  The value
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 
 from riac_scraper import site
 from riac_scraper.pages.metadata import PageMetadata
-from riac_scraper.pages.values import parse_date
 
 _WORD = re.compile(r"\w{4,}")  # words of four letters or more: what two texts on one subject share
 QUOTED = 80  # characters of each value quoted in a warning
@@ -49,15 +49,10 @@ def words(text: str) -> set[str]:
 
 
 def agrees(answer: str, witness: str) -> bool:
-    """Whether two statements of one field say the same: one holds the other,
-    or half the meaningful words of the shorter are in the longer.  Texts with
-    no word to compare are not judged (they agree)."""
-    a, b = " ".join(answer.casefold().split()), " ".join(witness.casefold().split())
-    if a in b or b in a:
-        return True
-    ours, theirs = words(a), words(b)
-    if not ours or not theirs:
-        return True
+    """Whether two statements of one field say the same: half the meaningful
+    words of the one with fewer are in the other (so one that holds the other
+    agrees).  A text with no word to compare is not judged: it agrees."""
+    ours, theirs = words(answer), words(witness)
     return 2 * len(ours & theirs) >= min(len(ours), len(theirs))
 
 
@@ -73,11 +68,12 @@ def check(
     body: list[str],
     published: dt.date | None,
     author_names: list[str],
+    printed_dates: list[dt.date],
 ) -> list[Suspect]:
     """The suspect fields of one page's answers, each with its warning."""
     found: list[Suspect] = []
-    titles = [(name, t) for name, t in (("og:title", meta.headline), ("<title>", meta.title)) if t and t.strip()]
-    titles = [(name, without_site_suffix(t) if name == "<title>" else t) for name, t in titles]
+    page_title = without_site_suffix(meta.title) if meta.title else None
+    titles = [(name, t) for name, t in (("og:title", meta.headline), ("<title>", page_title)) if t and t.strip()]
     if title and titles and not any(agrees(title, t) for _, t in titles):
         name, witness = titles[0]
         found.append(Suspect("title", f"suspect title: {_quote(title)} shares little with {name} {_quote(witness)}"))
@@ -88,9 +84,8 @@ def check(
         )
     if lead and body and len(" ".join(body)) < len(lead):
         found.append(Suspect("body", f"suspect body: shorter than its own lead ({len(' '.join(body))} characters)"))
-    dates = [d for d in (parse_date(text, "published", []) for text in meta.published) if d is not None]
-    if published and dates and all(abs((d - published).days) > 1 for d in dates):
-        found.append(Suspect("published", f"suspect published: {published} where the metadata says {dates[0]}"))
+    if published and printed_dates and all(abs((d - published).days) > 1 for d in printed_dates):
+        found.append(Suspect("published", f"suspect published: {published} where the page prints {printed_dates[0]}"))
     theirs = {w for name in meta.author_names for w in words(name)}
     ours = {w for name in author_names for w in words(name)}
     if ours and theirs and not ours & theirs:
