@@ -221,7 +221,12 @@ def test_crawl_report_is_written_next_to_the_datasets(two_crawls: dict) -> None:
     assert first["discovery"]["articles"] == n["articles"]
     assert first["pages"]["listing_pages_read"] == n["listing_pages"] + 2
     assert first["rows_in_datasets"]["articles"] == n["articles"]
-    assert first["coverage"]["authors@analytics"] == {"pages": 6, "share": 1.0, "fallback_share": 0.0, "suspect_share": 0.0}
+    assert first["coverage"]["authors@analytics"] == {
+        "pages": 6,
+        "share": 1.0,
+        "fallback_share": 0.0,
+        "suspect_share": 0.0,
+    }
     assert first["coverage"]["title"]["share"] == 1.0
     assert first["coverage"]["title"]["pages"] == n["articles"] >= 20  # judged: RIAC_MIN_COVERAGE_PAGES pages
     assert "title" not in first["coverage_not_judged"]
