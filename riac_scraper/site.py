@@ -36,7 +36,9 @@ UNCONFIRMED_LISTINGS = frozenset({("en", "longreads")})
 # that every poll gets a snapshot per crawl, also when no article is fetched.
 HOME_PATHS = {"en": "/en/", "ru": "/"}
 
-PAGINATION_PARAM = re.compile(r"^PAGEN_\d+$")
+# Query parameters that name a listing's page: 1C-Bitrix's PAGEN_N (confirmed),
+# and the common page / page_N (the home page uses page_4) in case a listing uses them.
+PAGINATION_PARAM = re.compile(r"^(?:PAGEN_\d+|page|page_\d+)$")
 # The parameter a listing page is probed with when it shows no way to the
 # next page (1C-Bitrix; confirmed on search and tag listings).
 PROBE_PARAM = "PAGEN_1"

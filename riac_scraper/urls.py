@@ -39,8 +39,8 @@ def _canonical_url(url: str, base: str | None = None) -> str | None:
     and for strings that are no URL.
 
     Host variants (``www.``, ``beta.``, trailing dot, case), AMP copies, fragments, search-highlight and
-    tracking parameters and a missing trailing slash all collapse; only the
-    pagination parameter survives, since it names a different listing page.
+    tracking parameters and a missing trailing slash all collapse; only a
+    listing's pagination parameter survives, since it names a different page.
     ``base`` resolves relative URLs.
     """
     try:
@@ -55,9 +55,11 @@ def _canonical_url(url: str, base: str | None = None) -> str | None:
         return None
     if not site_host(hostname):
         return None
-    query = [(k, v) for k, v in parse_qsl(parts.query) if site.PAGINATION_PARAM.match(k)]
-    query = [(k, v) for k, v in query if v != "1"]  # page 1 is the bare listing
     path = _clean_path(parts.path)
+    # only a listing has pages: on an article (or anything else) a page number names nothing
+    paged = site.LISTING_PATH.match(path) is not None
+    query = [(k, v) for k, v in parse_qsl(parts.query) if paged and site.PAGINATION_PARAM.match(k)]
+    query = [(k, v) for k, v in query if v != "1"]  # page 1 is the bare listing
     if amp := site.AMP_PATH.match(path):  # the AMP copy is the same article
         path = (amp["lang"] or "") + amp["rest"]
     return urlunsplit(("https", site.HOST, path, urlencode(sorted(query)), ""))

@@ -77,6 +77,11 @@ def test_further_pages_are_this_sections_listing_pages_in_this_language() -> Non
     assert page(links, url="https://russiancouncil.ru/en/").further_pages() == []
 
 
+def test_a_listing_paged_with_another_common_parameter_is_followed() -> None:
+    links = '<a href="?page=2">2</a> <a href="?page_4=3&offset_4=20">3</a> <a href="?sort=new">sorted</a>'
+    assert page(links).further_pages() == [HERE + "?page=2", HERE + "?page_4=3", HERE]  # a sort order is no page
+
+
 def test_links_that_are_no_url_are_counted_and_skipped() -> None:
     body = f"""<a href="http://[object Object]">x</a> <a href="http://[::1/">y</a>
        <a href="https://example.com/">elsewhere</a> <a>no href</a> <a href="">empty</a> <a href="{A1}">ok</a>"""

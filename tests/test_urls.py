@@ -382,3 +382,23 @@ def test_a_tag_search_url_is_made_and_read_back() -> None:
         "https://example.org/en/search/?tags=X",
     ):
         assert tag_search_page(other) is None, other
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://russiancouncil.ru/en/news/?page=3", "https://russiancouncil.ru/en/news/?page=3"),
+        ("https://russiancouncil.ru/?page_4=9&offset_4=56", "https://russiancouncil.ru/"),  # the home page: no listing
+        ("https://russiancouncil.ru/en/news/?page_4=9&offset_4=56", "https://russiancouncil.ru/en/news/?page_4=9"),
+        ("https://russiancouncil.ru/en/news/?page=1&PAGEN_1=1", "https://russiancouncil.ru/en/news/"),
+        (
+            "https://russiancouncil.ru/en/news/a-slug/?PAGEN_1=2",
+            "https://russiancouncil.ru/en/news/a-slug/",
+        ),  # an article
+        ("https://russiancouncil.ru/en/news/a-slug/?page=2", "https://russiancouncil.ru/en/news/a-slug/"),
+        ("https://russiancouncil.ru/en/about/?PAGEN_1=2", "https://russiancouncil.ru/en/about/"),  # not a listing
+        ("https://russiancouncil.ru/en/news/?pages=2&apage=3", "https://russiancouncil.ru/en/news/"),
+    ],
+)
+def test_only_a_listing_keeps_its_page_number(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
