@@ -82,6 +82,20 @@ class DocumentCallbacks:
         self.documents_requested.add(url)
         return self._request(url, getattr(self, CALLBACKS[kind]), kind)
 
+    def _capped_document(self, url: str, kind: str) -> Iterator[scrapy.Request]:
+        """A document named by another, once, while the crawl reads fewer than
+        its cap of them (a sitemap index naming endless others ends there)."""
+        if len(self.documents_requested) >= (limit := PROBE_DOCUMENTS if self.probe else MAX_DOCUMENTS):
+            self.documents_capped = True
+            self.discovery.note(f"more than {limit} sitemaps, feeds and tag pages: {url[:200]} and later ones not read")
+        elif url not in self.documents_requested:
+            yield self._document(url, kind)
+
+    def _read(self, source: str) -> None:
+        """One more document of ``source`` read, journaled for a resumed crawl."""
+        self.discovery.documents[source] += 1
+        self._mark("documents", source, self.discovery.documents[source])
+
     def _newer_in_sitemap(self, url: str) -> bool:
         """Whether the sitemap dates a stored article's last change after its stored fetch."""
         lastmod = self.discovery.lastmod.get(url)
@@ -107,11 +121,8 @@ class DocumentCallbacks:
         document = document_url(url, self.base_url)
         if document is None:
             self.discovery.note(f"{named_by} names a {kind} outside the site, not read: {url[:200]}")
-        elif len(self.documents_requested) >= (limit := PROBE_DOCUMENTS if self.probe else MAX_DOCUMENTS):
-            self.documents_capped = True
-            self.discovery.note(f"more than {limit} sitemaps and feeds: {url[:200]} and later ones not read")
-        elif document not in self.documents_requested:
-            yield self._document(document, kind)
+        else:
+            yield from self._capped_document(document, kind)
 
     @marks_done
     def parse_sitemap(self, response: Response, canonical: str) -> Iterator[scrapy.Request | CrawlFailure]:
@@ -120,8 +131,7 @@ class DocumentCallbacks:
         except NotASitemap as exc:
             self.discovery.note(f"sitemap {canonical} {exc}")
             return
-        self.discovery.documents["sitemap"] += 1
-        self._mark("documents", "sitemap", self.discovery.documents["sitemap"])
+        self._read("sitemap")
         for entry in document.entries:
             if document.kind == "sitemapindex":
                 yield from self._next_document(entry["loc"], "sitemap", canonical)
@@ -152,11 +162,8 @@ class DocumentCallbacks:
                 return
             self.tags_requested.add((lang, tag))
         url = tag_search_url(tag, lang, number)
-        if len(self.documents_requested) >= MAX_DOCUMENTS:
-            self.documents_capped = True
-            self.discovery.note(f"more than {MAX_DOCUMENTS} sitemaps, feeds and tag pages: {url[:200]} not read")
-        elif url not in self.documents_requested and not self._too_long(url):
-            yield self._document(url, "tags")
+        if not self._too_long(url):
+            yield from self._capped_document(url, "tags")
 
     @marks_done
     def parse_tags(self, response: Response, canonical: str) -> Iterator[scrapy.Request | CrawlFailure]:
@@ -173,8 +180,7 @@ class DocumentCallbacks:
             self.crawler.stats.inc_value("riac/tags/ended")
             return
         earlier.add(listed)
-        self.discovery.documents["tags"] += 1
-        self._mark("documents", "tags", self.discovery.documents["tags"])
+        self._read("tags")
         for url in entries:
             if kind := self._in_scope(url):
                 yield from self._found(url, kind, "tags")
@@ -191,8 +197,7 @@ class DocumentCallbacks:
         if not items:
             self.discovery.note(f"feed {canonical} has no item")
             return
-        self.discovery.documents["feeds"] += 1
-        self._mark("documents", "feeds", self.discovery.documents["feeds"])
+        self._read("feeds")
         for link, published in items:
             url = site_url(link, self.base_url)
             if url is not None and (kind := self._in_scope(url)):

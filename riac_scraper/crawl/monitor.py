@@ -200,6 +200,7 @@ class CrawlMonitor:
         unaccounted = tally.unaccounted(decided, getattr(spider, "landed_as", {}))
         listing_pages = stats.get_value("riac/listings/fetched", 0)
         problems = self.problems(reason, tally, unaccounted, listing_pages)
+        listing_walk = self._listing_walk(spider, reason, problems)  # its state file's write failure is a problem
         coverage = tally.coverage()
         report = {
             "crawl_id": stats.get_value("riac/crawl_id"),
@@ -227,7 +228,7 @@ class CrawlMonitor:
                 "listing_pages_repeated": stats.get_value("riac/listings/repeated_page", 0),
             },
             "discovery": spider.discovery.account() if hasattr(spider, "discovery") else None,
-            "listing_walk": self._listing_walk(spider, reason, problems),
+            "listing_walk": listing_walk,
             "coverage": coverage,
             "coverage_not_judged": sorted(
                 key

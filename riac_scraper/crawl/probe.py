@@ -52,10 +52,13 @@ def probe_report(spider: Any, thresholds: Thresholds) -> ProbeReport:
             "fields (share of the articles read that have it; the layers that answered, in articles; suspect: "
             "contradicted by every other witness on the page):"
         )
-        present = Counter(name for a in probed for name, has in field_presence(a).items() if has)
+        has = [field_presence(a) for a in probed]
+        present = Counter(name for fields in has for name, value in fields.items() if value)
         suspect = Counter(name for a in probed for name in a.suspect_fields)
         for name in COVERED_FIELDS:
-            layers = Counter(a.answered[name] for a in probed if field_presence(a)[name] and name in a.answered)
+            layers = Counter(
+                a.answered[name] for a, fields in zip(probed, has, strict=True) if fields[name] and name in a.answered
+            )
             by_layer = ", ".join(
                 f"{layer} {count}" for layer, count in sorted(layers.items(), key=lambda kv: (-kv[1], kv[0]))
             )
@@ -63,10 +66,10 @@ def probe_report(spider: Any, thresholds: Thresholds) -> ProbeReport:
             report.lines.append(f"  {name:<16} {present[name] / len(probed):>5.0%}  ({by_layer or 'none'}){flagged}")
         for key, floor in sorted(thresholds.min_coverage.items()):
             name, _, section = key.partition("@")
-            chosen = [a for a in probed if not section or a.section == section]
+            chosen = [fields for a, fields in zip(probed, has, strict=True) if not section or a.section == section]
             if not chosen:
                 continue
-            share = sum(field_presence(a)[name] for a in chosen) / len(chosen)
+            share = sum(fields[name] for fields in chosen) / len(chosen)
             if share < floor:
                 report.problems.append(
                     f"{key}: {share:.0%} of {len(chosen)} articles read, below the RIAC_MIN_COVERAGE floor {floor:.0%}"

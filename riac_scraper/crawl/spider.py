@@ -167,9 +167,9 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         self.listing_pages: Counter[tuple[str, str]] = Counter()  # (lang, section) -> listing pages requested
         self.listing_contents: dict[tuple[str, str], set[str]] = {}  # a digest of the articles each page listed
         self.discovery = Discovery()
-        self.documents_requested: set[str] = set()  # sitemaps and feeds
+        self.documents_requested: set[str] = set()  # sitemaps, feeds and tag pages
         self.robots_read = False
-        self.documents_capped = False  # more sitemaps and feeds named than read
+        self.documents_capped = False  # more sitemaps, feeds and tag pages named than read
         self.listings_failed: set[str] = set()  # "lang/section" of the listings with a page that failed
         self.listings_missing: set[tuple[str, str]] = set()  # site.UNCONFIRMED_LISTINGS that answered 404
         # (lang, section) -> articles on a first listing page that showed no way to a second one;
@@ -395,11 +395,15 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         new ones plainly, stored ones conditionally on their ETag / Last-Modified."""
         if self.probe:
             return  # a probe counts what the other sources found; it fetches the listings' articles only
-        waiting = [url for url in self.discovery.found if url not in self.decided and url not in self.passed_over]
-        for url in [url for url in waiting if url in self.known and not self._worth_checking(url)]:
-            self.passed_over.add(url)
-            self.crawler.stats.inc_value("riac/articles/passed_over")
-            waiting.remove(url)
+        waiting = []
+        for url in self.discovery.found:
+            if url in self.decided or url in self.passed_over:
+                continue
+            if url in self.known and not self._worth_checking(url):
+                self.passed_over.add(url)
+                self.crawler.stats.inc_value("riac/articles/passed_over")
+            else:
+                waiting.append(url)
         if not waiting:
             return
         self.logger.info("%d articles found only by sitemaps, feeds or links: fetching them", len(waiting))

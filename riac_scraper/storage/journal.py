@@ -12,9 +12,9 @@ Lines: ``crawl <id>``, ``request <kind> <url>``, ``done <url>``,
 under another (the crawl's accounting needs it), and ``found <source> <url>``
 when a discovery source found an article (the discovery account and the
 articles found only by other sources than the listings need it), and
-``mark <name> <key> <value>`` for what the crawl's verdict needs to know of
+``mark <name> <key> <value>`` for what a resumed crawl needs to know of
 pages it will not read again (a first listing page that showed no way on, a
-listing walk stopped early).
+listing walk stopped early, documents read, sitemap and feed dates).
 
 The journal is the only authority: Scrapy's own queue and seen set in the
 job directory are removed when a run starts, since after a SIGKILL they can
