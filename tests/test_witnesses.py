@@ -92,6 +92,30 @@ def test_a_lead_sharing_no_word_with_the_description_is_suspect() -> None:
     assert suspects(PageMetadata(description=LEAD), lead=None) == {}
 
 
+def test_a_lead_after_other_prose_is_far_from_its_title_and_suspect() -> None:
+    got = suspects(PageMetadata(), prose_before_lead=2)
+    assert got == {"lead": "suspect lead: 2 lines of running text stand between the title and it"}
+    assert suspects(PageMetadata(), prose_before_lead=1) == {}  # one notice or caption may stand between
+    assert suspects(PageMetadata(), prose_before_lead=None) == {}
+
+
+def test_a_selected_lead_below_the_pages_prose_is_named_suspect(monkeypatch: pytest.MonkeyPatch) -> None:
+    from riac_scraper import site
+
+    monkeypatch.setattr(site, "SELECTORS", {"body": [".text"]})
+    prose = "".join(f"<p>Paragraph {n} of running text that stands above the selected part.</p>" for n in range(3))
+    html = f"<html><body><h1>{TITLE}</h1>{prose}<div class='text'><p>{LEAD}</p></div></body></html>"
+    item = ArticlePage(html, "https://russiancouncil.ru/en/analytics-and-comments/analytics/x/").to_item()
+    assert item.lead == LEAD and item.suspect_fields == ["lead"]
+    assert "suspect lead: 3 lines of running text stand between the title and it" in item.warnings
+    bio = "Anna Berg is a researcher who writes on the Arctic and on shipping law."
+    text = f"<h1>{TITLE}</h1><p>Anna Berg</p><p>{bio}</p><div class='text'><p>{LEAD}</p></div>"
+    page = ArticlePage(
+        f"<html><body>{text}</body></html>", "https://russiancouncil.ru/en/analytics-and-comments/analytics/x/"
+    )
+    assert page.to_item().suspect_fields == []
+
+
 def test_a_body_shorter_than_its_lead_is_suspect() -> None:
     got = suspects(PageMetadata(), body=["Share this article"])
     assert got == {"body": "suspect body: shorter than its own lead (18 characters)"}

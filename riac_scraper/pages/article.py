@@ -173,7 +173,10 @@ class ArticlePage:
         """Indices [start, end) of the lines between the header widgets and the
         first widget after the article text (rating, share, tags, poll, footer)."""
         lines = self.lines
-        first_paragraph = next((i for i, line in enumerate(lines) if is_paragraph(line.text)), len(lines))
+        # Running text above the title (a consent banner, a notice) is the page's, not the article's.
+        h1 = next((i for i, line in enumerate(lines) if line.tag == "h1"), -1)
+        paragraphs = [i for i, line in enumerate(lines) if is_paragraph(line.text)]
+        first_paragraph = next((i for i in paragraphs if i > h1), paragraphs[0] if paragraphs else len(lines))
         start = 0
         for i, line in enumerate(lines[:first_paragraph]):
             if line.tag == "h1" or widget_kind(line.text):
@@ -482,6 +485,21 @@ class ArticlePage:
 
     printed_dates = cached_property(_get_printed_dates)
 
+    def _get_prose_before_lead(self) -> int | None:
+        """Lines of running text, no author's bio, between the printed title and
+        the lead: a lead that follows other prose is far from its title.  None
+        when the title or the lead is not among the page's lines."""
+        title_at = next((i for i, line in enumerate(self.lines) if line.text == self.title), None)
+        if title_at is None or not self.lead:
+            return None
+        lead_key = key(self.lead)
+        lines = self.lines[title_at + 1 :]
+        lead_at = next((i for i, line in enumerate(lines) if key(line.text) == lead_key), None)
+        if lead_at is None:
+            return None
+        bios = {author.bio for author in self.authors}
+        return sum(is_paragraph(line.text) and line.text not in bios for line in lines[:lead_at])
+
     def _get_detected_lang(self) -> str | None:
         return detect_language(" ".join([self.title or "", *self.body[:2]]))
 
@@ -529,8 +547,11 @@ class ArticlePage:
             name for name, layer in self.answered.items() if layer not in PRIMARY_LAYERS.get(name, _PRIMARY)
         ]
         names = [a.name for a in self.authors]
-        suspects = check(self.meta, self.title, self.lead, self.body, self.published, names, self.printed_dates)
-        article.suspect_fields = [suspect.field for suspect in suspects]
+        suspects = check(
+            self.meta, self.title, self.lead, self.body, self.published, names, self.printed_dates,
+            self._get_prose_before_lead(),
+        )  # fmt: skip
+        article.suspect_fields = list(dict.fromkeys(suspect.field for suspect in suspects))
         article.warnings.extend(suspect.warning for suspect in suspects)
         return article
 

@@ -28,6 +28,7 @@ from riac_scraper.pages.metadata import PageMetadata
 
 _WORD = re.compile(r"\w{4,}")  # words of four letters or more: what two texts on one subject share
 QUOTED = 80  # characters of each value quoted in a warning
+PROSE_BEFORE_LEAD = 1  # lines of running text (no bio) that may stand between title and lead: a notice, a caption
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def check(
     published: dt.date | None,
     author_names: list[str],
     printed_dates: list[dt.date],
+    prose_before_lead: int | None = None,
 ) -> list[Suspect]:
     """The suspect fields of one page's answers, each with its warning."""
     found: list[Suspect] = []
@@ -81,6 +83,10 @@ def check(
     if lead and description and words(description) and not words(lead) & words(description):
         found.append(
             Suspect("lead", f"suspect lead: {_quote(lead)} shares no word with the description {_quote(description)}")
+        )
+    if prose_before_lead is not None and prose_before_lead > PROSE_BEFORE_LEAD:
+        found.append(
+            Suspect("lead", f"suspect lead: {prose_before_lead} lines of running text stand between the title and it")
         )
     if lead and body and len(" ".join(body)) < len(lead):
         found.append(Suspect("body", f"suspect body: shorter than its own lead ({len(' '.join(body))} characters)"))

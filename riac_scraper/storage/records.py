@@ -36,6 +36,14 @@ AUTHOR = pa.struct(
     ]
 )
 
+SITE_LINE = pa.struct(
+    [
+        _field("field", pa.string(), "body (a paragraph), bio (an author's) or warning (one about a removed lead)"),
+        _field("position", pa.int32(), "where it stood: the paragraph's, the author's or the warning's index"),
+        _field("text", pa.string(), "the line"),
+    ]
+)
+
 _ARTICLE_FIELDS = [
     _field("article_id", pa.string(), "stable id: the first 16 hex digits of SHA-256 of `url`"),
     _field("url", pa.string(), "the canonical URL on russiancouncil.ru"),
@@ -61,6 +69,11 @@ _ARTICLE_FIELDS = [
         "fields whose value every other witness on the page contradicts (why: in warnings); null in older rows",
     ),
     _field("warnings", pa.list_(pa.string()), "values that could not be read, and why (they are null)"),
+    _field(
+        "site_text",
+        pa.list_(SITE_LINE),
+        "lines taken out of lead, body and bios as the site's own text (they recur on many pages; see DATASET.md)",
+    ),
     _field("fetched_at", TIMESTAMP, "when the stored version was fetched"),
     _field("first_seen", TIMESTAMP, "the first crawl that saw the article"),
     _field("last_seen", TIMESTAMP, "the latest crawl that saw the article"),
@@ -216,6 +229,7 @@ def article_row(article: Article, crawl_id: str = "") -> dict[str, Any]:
         "fallback_fields": list(article.fallback_fields),
         "suspect_fields": list(article.suspect_fields),
         "warnings": list(article.warnings),
+        "site_text": [],  # filled when the crawl is committed (storage/sitetext.py)
         "fetched_at": article.fetched_at,
         "first_seen": article.fetched_at,  # the store keeps the earliest across crawls
         "last_seen": article.fetched_at,

@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 
 from riac_scraper.storage.derived import ensure_datasets, poll_groups, visible_files, write_authors, write_versions
 from riac_scraper.storage.records import SCHEMAS, TIMESTAMP, article_id, author_id
+from riac_scraper.storage.sitetext import SiteText
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
@@ -124,6 +125,7 @@ class DatasetStore:
         # url -> the discovery sources that found it, known only when the crawl ends:
         # set before the commit, it replaces the staged rows' found_by (the sources known at fetch time)
         self.found_by: dict[str, list[str]] = {}
+        self.site_text: dict[str, SiteText] = {}  # lang -> the site's lines learned at the commit
 
     # ------------------------------------------------------------ staging
     def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
@@ -270,10 +272,9 @@ class DatasetStore:
         winners: dict[int, list[int]] = {}
         for _, number, row in best.values():
             winners.setdefault(number, []).append(row)
+        schema = SCHEMAS["articles"]
 
-        def kept() -> Iterator[pa.RecordBatch]:
-            schema = SCHEMAS["articles"]
-            names = schema.names
+        def winning(columns: list[str] | None = None) -> Iterator[tuple[str | None, pa.RecordBatch]]:
             for number, (path, part_lang) in enumerate(sources):
                 rows = pa.array(sorted(winners.get(number, [])), pa.int64())
                 offset = 0
@@ -281,16 +282,28 @@ class DatasetStore:
                     positions = pa.array(range(offset, offset + batch.num_rows), pa.int64())
                     offset += batch.num_rows
                     batch = _conform(batch.filter(pc.is_in(positions, value_set=rows)), schema)
-                    ids = batch.column("article_id").to_pylist()
-                    for name, values in (("first_seen", first_seen), ("last_seen", last_seen)):
-                        column = pa.array([values[i] for i in ids], TIMESTAMP)
-                        batch = batch.set_column(names.index(name), name, column)
-                    if part_lang is not None and self.found_by:  # this crawl's rows: what discovery knew at its end
-                        urls, found = _columns(batch, "url", "found_by")
-                        values = [self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)]
-                        column = pa.array(values, schema.field("found_by").type)
-                        batch = batch.set_column(names.index("found_by"), schema.field("found_by"), column)
-                    yield batch
+                    yield part_lang, batch if columns is None else batch.select(columns)
+
+        site_text = self.site_text[lang] = SiteText()
+        for _, batch in winning(list(_SITE_TEXT_COLUMNS)):  # first pass: what recurs across the pages
+            for row in batch.to_pylist():
+                site_text.see(row)
+        site_text.learn()
+
+        def kept() -> Iterator[pa.RecordBatch]:
+            names = schema.names
+            for part_lang, batch in winning():
+                batch = _without_site_text(batch, site_text)
+                ids = batch.column("article_id").to_pylist()
+                for name, values in (("first_seen", first_seen), ("last_seen", last_seen)):
+                    column = pa.array([values[i] for i in ids], TIMESTAMP)
+                    batch = batch.set_column(names.index(name), name, column)
+                if part_lang is not None and self.found_by:  # this crawl's rows: what discovery knew at its end
+                    urls, found = _columns(batch, "url", "found_by")
+                    values = [self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)]
+                    column = pa.array(values, schema.field("found_by").type)
+                    batch = batch.set_column(names.index("found_by"), schema.field("found_by"), column)
+                yield batch
 
         target = directory / "part-0.parquet"
         self.written["articles"] += _write_atomic(target, SCHEMAS["articles"], kept(), self.tmp)
@@ -338,6 +351,22 @@ def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
         if name not in batch.schema.names:
             batch = batch.append_column(schema.field(name), pa.nulls(batch.num_rows, schema.field(name).type))
     return batch.select(schema.names)
+
+
+_SITE_TEXT_COLUMNS = ("title", "lead", "body", "word_count", "authors", "site_text", "suspect_fields", "warnings")
+
+
+def _without_site_text(batch: pa.RecordBatch, site_text: SiteText) -> pa.RecordBatch:
+    """The batch's rows with the site's lines out of lead, body and bios (sitetext.py)."""
+    rows = batch.select(list(_SITE_TEXT_COLUMNS)).to_pylist()
+    filtered = [site_text.apply(row) for row in rows]
+    if filtered == rows:
+        return batch
+    for name in _SITE_TEXT_COLUMNS[1:]:
+        index = batch.schema.get_field_index(name)
+        column = pa.array([row[name] for row in filtered], batch.schema.field(name).type)
+        batch = batch.set_column(index, batch.schema.field(name), column)
+    return batch
 
 
 def _with_groups(batch: pa.RecordBatch, groups: dict[str, str]) -> pa.RecordBatch:
