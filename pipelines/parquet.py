@@ -106,6 +106,7 @@ class ParquetPipeline:
         self.committed = True
         for name, rows in self.store.written.items():
             self.stats.set_value(f"riac/written/{name}", rows)
+        self.stats.set_value("riac/site_text", self.store.site_text_account())
 
     def engine_stopped(self) -> None:
         """After the crawl report: a killed process before this point resumes

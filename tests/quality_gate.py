@@ -4,11 +4,13 @@
     python -m tests.quality_gate --update         # pin scores that rose as the new floors
     python -m tests.quality_gate --update --allow-lower   # ...and let floors fall, naming each
 
-Two corpora.  ``fixed``: every fixture article rendered five ways, the
+Three corpora.  ``fixed``: every fixture article rendered five ways, the
 mirror's markup, the same with every class and id attribute removed, and the
 three markups of tests/fixtures/markups.py.  ``generated``: the first
 RIAC_GENERATED_PAGES (300) pages of tests/fixtures/generated.py, markups
-drawn at random that the extractor was not written against.  Scores: per-field
+drawn at random that the extractor was not written against.  ``site``: one
+generated site, every article twice with the site's prose around it,
+committed as a crawl commits (the site's text learned).  Scores: per-field
 accuracy (share of pages where the field equals the expected value exactly)
 and the mean body F1 over word 3-shingles.  Floors live in
 tests/quality_baseline.json; they only go up unless --allow-lower is given.
@@ -21,14 +23,18 @@ import json
 import os
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from riac_scraper import extract
+from riac_scraper.storage.store import DatasetStore
 from tests.fixtures.build_mirror import expected, load_articles, load_polls
-from tests.fixtures.generated import generated_pages
+from tests.fixtures.generated import generate, generated_pages
 from tests.fixtures.markups import MARKUPS
 
 BASELINE = Path(__file__).with_name("quality_baseline.json")
@@ -69,7 +75,11 @@ RENDERINGS: dict[str, Callable[[dict, dict], bytes]] = {
 
 def stored_fields(html: bytes | str, url: str) -> dict[str, Any] | None:
     """The comparable fields of what a crawl would store, or None for a failure record."""
-    rows = extract(html, url)
+    return comparable(extract(html, url))
+
+
+def comparable(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """The comparable fields of one page's rows (``api.extract``'s)."""
     if not rows["articles"]:
         return None
     (article,) = rows["articles"]
@@ -112,6 +122,32 @@ def generated(count: int) -> Iterator[tuple[str, str, dict[str, Any] | None, dic
         yield name, f"generated-{seed}", stored_fields(page.html, art["url"]), expected(art, polls)
 
 
+SITE_COPIES = 2  # each fixture article twice in the generated site, at two URLs
+
+
+def site(copies: int = SITE_COPIES) -> Iterator[tuple[str, str, dict[str, Any] | None, dict[str, Any]]]:
+    """The same for one generated site: every fixture article ``copies`` times in
+    generated markups with the site's prose around it, staged and committed as
+    a crawl does, so that the commit learns the site's text (storage/sitetext.py)."""
+    polls = load_polls()
+    pages = []
+    for copy in range(copies):
+        for name, art in sorted(load_articles().items()):
+            url = art["url"] if copy == 0 else art["url"].rstrip("/") + f"-copy-{copy}/"
+            pages.append((name, copy, url, extract(generate(art, polls, copy, site_prose=True).html, url)))
+    with tempfile.TemporaryDirectory() as root:
+        store = DatasetStore(root, crawl_id="quality-gate")
+        for *_, rows in pages:
+            store.add("articles", rows["articles"])
+        store.commit()
+        columns = ["url", "lead", "body", "authors", "suspect_fields", "warnings"]
+        kept = {row["url"]: row for row in pq.read_table(Path(root) / "articles", columns=columns).to_pylist()}
+    for name, copy, url, rows in pages:
+        articles = [{**row, **kept[row["url"]]} for row in rows["articles"]]
+        want = {**expected(load_articles()[name], polls), "url": url}
+        yield name, f"site-{copy}", comparable({**rows, "articles": articles}), want
+
+
 def score_corpus(corpus: Iterator[tuple[str, str, dict[str, Any] | None, dict[str, Any]]]) -> dict[str, Any]:
     hits: Counter[str] = Counter()
     suspect: Counter[str] = Counter()  # field -> pages where it is flagged suspect
@@ -141,7 +177,11 @@ def score_corpus(corpus: Iterator[tuple[str, str, dict[str, Any] | None, dict[st
 
 def score() -> dict[str, Any]:
     count = int(os.environ.get("RIAC_GENERATED_PAGES", "300"))
-    return {"fixed": score_corpus(pages()), "generated": score_corpus(generated(count))}
+    return {
+        "fixed": score_corpus(pages()),
+        "generated": score_corpus(generated(count)),
+        "site": score_corpus(site()),
+    }
 
 
 def _floors(scores: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ bio holds the site's prose, and every field is its source's.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,11 @@ def test_a_crawl_of_a_site_with_prose_learns_it_and_its_archive_gives_the_same_d
         got, want = articles.loc[art["url"]], expected(art, POLLS)
         assert comparable(got) == {k: want[k] for k in ("title", "lead", "body", "authors")}, art["url"]
     assert articles["site_text"].map(len).sum() > 0
+    learned = json.loads((out / "crawl-report.json").read_text())["site_text"]
+    assert {lang: learned[lang]["lines"] for lang in ("en", "ru")} == {
+        "en": 4,
+        "ru": 4,
+    }  # the notices; the banner stayed out
     again = tmp_path / "again"
     reextract([str(p) for p in (out / "archive").glob("*.warc.gz")], again)
     schema = pq.read_schema(out / "articles" / "lang=en" / "part-0.parquet")

@@ -230,6 +230,7 @@ class CrawlMonitor:
             "discovery": spider.discovery.account() if hasattr(spider, "discovery") else None,
             "listing_walk": listing_walk,
             "coverage": coverage,
+            "site_text": stats.get_value("riac/site_text"),
             "coverage_not_judged": sorted(
                 key
                 for key in self.thresholds.min_coverage

@@ -175,8 +175,9 @@ class ArticlePage:
         lines = self.lines
         # Running text above the title (a consent banner, a notice) is the page's, not the article's.
         h1 = next((i for i, line in enumerate(lines) if line.tag == "h1"), -1)
-        paragraphs = [i for i, line in enumerate(lines) if is_paragraph(line.text)]
-        first_paragraph = next((i for i in paragraphs if i > h1), paragraphs[0] if paragraphs else len(lines))
+        first_paragraph = next((i for i in range(h1 + 1, len(lines)) if is_paragraph(lines[i].text)), None)
+        if first_paragraph is None:
+            first_paragraph = next((i for i, line in enumerate(lines) if is_paragraph(line.text)), len(lines))
         start = 0
         for i, line in enumerate(lines[:first_paragraph]):
             if line.tag == "h1" or widget_kind(line.text):

@@ -61,12 +61,17 @@ _ARTICLE_FIELDS = [
     _field("rating_votes", pa.int32(), "votes cast; 0 for 'no votes'; null without a rating block"),
     _field("translation_url", pa.string(), "the other-language version"),
     _field("poll_ids", pa.list_(pa.string()), "the polls shown on the page, site-wide ones included"),
-    _field("content_hash", pa.string(), "SHA-256 of title and body: a new value is a new version"),
+    _field(
+        "content_hash",
+        pa.string(),
+        "SHA-256 of title and body as read from the page (site text included): a new value is a new version",
+    ),
     _field("fallback_fields", pa.list_(pa.string()), "fields answered by metadata or a last-resort library"),
     _field(
         "suspect_fields",
         pa.list_(pa.string()),
-        "fields whose value every other witness on the page contradicts (why: in warnings); null in older rows",
+        "fields whose value a check contradicts: the page's other witnesses, or the site's text (why: in warnings); "
+        "null in older rows",
     ),
     _field("warnings", pa.list_(pa.string()), "values that could not be read, and why (they are null)"),
     _field(

@@ -127,6 +127,20 @@ class DatasetStore:
         self.found_by: dict[str, list[str]] = {}
         self.site_text: dict[str, SiteText] = {}  # lang -> the site's lines learned at the commit
 
+    def site_text_account(self) -> dict[str, dict[str, int]]:
+        """Per language: the pages the commit learned from, the lines it found
+        to be the site's, the rows they were taken out of and the rows that
+        were nothing but such lines (sitetext.py)."""
+        return {
+            lang: {
+                "pages": model.pages,
+                "lines": len(model.lines),
+                "rows_changed": model.changed,
+                "rows_suspect": model.suspect,
+            }
+            for lang, model in sorted(self.site_text.items())
+        }
+
     # ------------------------------------------------------------ staging
     def add(self, dataset: str, rows: list[dict[str, Any]]) -> None:
         """Stage rows (each with its ``lang``) durably: they survive a kill."""
