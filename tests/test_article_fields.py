@@ -159,6 +159,31 @@ def test_the_lead_is_looked_for_only_in_the_text_window() -> None:
     assert page.window[0] == 2 and page._lead_at is None
 
 
+BANNER = "We use cookies on this website; by reading on you agree to them being stored on your device."
+
+
+ABOVE = [f"<p>{BANNER}</p>", f"<p>{BANNER}</p><p>{P3}</p>", f"<nav>Menu</nav><p>{BANNER}</p>"]
+
+
+@pytest.mark.parametrize("above", ABOVE)
+def test_running_text_above_the_title_is_not_the_articles(above: str) -> None:
+    page = article(f"{above}<h1>The Title</h1><p>Rate this article</p><p>Anna Berg</p><p>{P1}</p><p>{P2}</p>")
+    assert page.lines[page.window[0]].text == "Anna Berg"
+    assert [a.name for a in page.authors] == ["Anna Berg"]
+    assert page.body == [P1, P2]
+
+
+def test_without_running_text_below_the_title_the_window_starts_after_the_header_above_it() -> None:
+    page = article(f"<p>Rate this article</p><p>{P1}</p><p>{P2}</p><h1>The Title</h1><p>Share this article</p>")
+    assert page.window[0] == 1 and page.body == [P1, P2]
+    page = article(f"<p>Rate this article</p><p>{P1}</p><p>{P2}</p>")  # no title at all
+    assert page.window[0] == 1 and page.body == [P1, P2]
+    # The first paragraph, found from the top without a title, or right below the title,
+    # bounds the header: a widget after it is no header.
+    assert article(f"<p>{P1}</p><p>Share this article</p><p>{P2}</p>").window[0] == 0
+    assert article(f"<h1>T</h1><p>{P1}</p><p>Share this article</p><p>{P2}</p>").window[0] == 1
+
+
 # ----------------------------------------------------------------- authors
 def test_authors_with_and_without_bios_and_links() -> None:
     page = article(

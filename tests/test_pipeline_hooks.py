@@ -87,6 +87,9 @@ def test_a_crawl_stages_every_kind_of_item_and_commits_them(tmp_path: Path) -> N
     assert crawler.stats.get_value("riac/written/articles") == 1
     assert crawler.stats.get_value("riac/written/failures") == 1
     assert crawler.stats.get_value("riac/written/polls") == 1
+    assert crawler.stats.get_value("riac/site_text") == {
+        "en": {"pages": 1, "lines": 0, "rows_changed": 0, "rows_suspect": 0}
+    }
     assert crawler.stats.get_value("riac/commit_error") is None
     articles = pd.read_parquet(out / "articles")
     assert articles["url"].tolist() == [EN] and articles["title"].tolist() == ["A title"]

@@ -196,11 +196,15 @@ class DatasetStore:
         """A dataset file's batches, or a staged stream's rows of one language
         (without the partition column)."""
         if lang is None:
-            yield from pq.ParquetFile(path).iter_batches(columns=columns)
+            file = pq.ParquetFile(path)
+            present = None if columns is None else [c for c in columns if c in file.schema_arrow.names]
+            yield from file.iter_batches(batch_size=ROW_GROUP_ROWS, columns=present)
             return
         for table in _staged_tables(path):
             table = table.filter(pc.equal(table.column(PARTITION), lang)).drop_columns([PARTITION])
-            yield from table.select(columns or table.column_names).to_batches()
+            present = [c for c in columns or table.column_names if c in table.column_names]
+            # one batch, not one per staged item: what follows works a batch at a time
+            yield from table.select(present).combine_chunks().to_batches()
 
     # ------------------------------------------------------------- commit
     def commit(self) -> None:
@@ -289,14 +293,14 @@ class DatasetStore:
         schema = SCHEMAS["articles"]
 
         def winning(columns: list[str] | None = None) -> Iterator[tuple[str | None, pa.RecordBatch]]:
+            wanted = schema if columns is None else pa.schema([schema.field(c) for c in columns])
             for number, (path, part_lang) in enumerate(sources):
                 rows = pa.array(sorted(winners.get(number, [])), pa.int64())
                 offset = 0
-                for batch in self._batches(path, part_lang):
+                for batch in self._batches(path, part_lang, columns):
                     positions = pa.array(range(offset, offset + batch.num_rows), pa.int64())
                     offset += batch.num_rows
-                    batch = _conform(batch.filter(pc.is_in(positions, value_set=rows)), schema)
-                    yield part_lang, batch if columns is None else batch.select(columns)
+                    yield part_lang, _conform(batch.filter(pc.is_in(positions, value_set=rows)), wanted)
 
         site_text = self.site_text[lang] = SiteText()
         for _, batch in winning(list(_SITE_TEXT_COLUMNS)):  # first pass: what recurs across the pages
