@@ -781,3 +781,56 @@ def test_metadata_tags_are_taken_once_each() -> None:
     head = "".join(f'<meta property="article:tag" content="{t}">' for t in ("Arms", "NATO", "Arms"))
     page = article(TEXT + "<div><a href='/en/search/?tags=NATO'>NATO</a></div>", head)
     assert page.tags == ["NATO", "Arms"] and page.text_tags == ["NATO"]
+
+
+# ------------------------------------------------- a lead only in metadata
+LEAD_ONLY_IN_METADATA = "A lead that the page carries in its description only, a whole sentence of the announce."
+
+
+@pytest.mark.parametrize("kind", ["og:description", "description"])
+def test_a_lead_the_page_prints_nowhere_comes_from_the_description(kind: str) -> None:
+    attribute = "property" if kind.startswith("og:") else "name"
+    page = article(TEXT, f'<meta {attribute}="{kind}" content="{LEAD_ONLY_IN_METADATA}">')
+    item = page.to_item()
+    assert item.lead == LEAD_ONLY_IN_METADATA and item.paragraphs == [LEAD_ONLY_IN_METADATA, P1, P2, P3]
+    assert page.answered["lead"] == "metadata" and "lead" in item.fallback_fields
+    assert item.suspect_fields == []
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        P1,  # printed: the text's own lead
+        P1[:70] + "…",  # cut short
+        LEAD_ONLY_IN_METADATA[:70] + "…",  # cut short, and so not found in the text
+        LEAD_ONLY_IN_METADATA[:70] + " ...",
+        "Analysis of the week.",  # too short to be a lead
+        LEAD_ONLY_IN_METADATA[:-1],  # no sentence
+    ],
+)
+def test_a_description_that_is_printed_cut_or_no_lead_stays_out_of_the_text(description: str) -> None:
+    page = article(TEXT, f'<meta name="description" content="{description}">')
+    assert page.body == [P1, P2, P3] and page.lead == P1 and page.answered["lead"] == "text"
+
+
+def test_a_description_printed_in_a_longer_line_is_printed() -> None:
+    text = f"<h1>The Title</h1><p>Announce: {LEAD_ONLY_IN_METADATA}</p><p>{P2}</p>"
+    page = article(text, f'<meta name="description" content="{LEAD_ONLY_IN_METADATA}">')
+    assert page.body == [f"Announce: {LEAD_ONLY_IN_METADATA}", P2]
+
+
+def test_a_description_printed_with_a_change_after_its_first_60_characters_is_printed() -> None:
+    printed = LEAD_ONLY_IN_METADATA[:60] + "#" + LEAD_ONLY_IN_METADATA[61:]
+    page = article(
+        f"<h1>The Title</h1><p>{printed}</p><p>{P2}</p>", f'<meta name="description" content="{LEAD_ONLY_IN_METADATA}">'
+    )
+    assert page.body == [printed, P2]
+
+
+def test_the_selectors_layer_takes_no_lead_from_the_description(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "SELECTORS", {"body": [".text"]})
+    page = article(
+        f"<h1>The Title</h1><div class='text'><p>{P1}</p><p>{P2}</p></div>",
+        f'<meta name="description" content="{LEAD_ONLY_IN_METADATA}">',
+    )
+    assert page.body == [P1, P2] and page.lead == P1 and page.answered["lead"] != "metadata"

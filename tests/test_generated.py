@@ -32,6 +32,7 @@ TRANSFORMATIONS = {
     "related-before", "related-after-text", "related-after",
     "breadcrumbs-yes", "breadcrumbs-no", "print-link", "print-button", "print-text",
     "after-body-repeated", "after-body-not-repeated", "charset-utf-8", "charset-windows-1251", "noise",
+    "announce-printed", "announce-in-metadata-only",
 }  # fmt: skip
 
 

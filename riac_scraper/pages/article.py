@@ -330,7 +330,21 @@ class ArticlePage:
         paragraphs = [p for p in paragraphs if key(p) != title_key]  # the title is not body text
         if paragraphs:
             self._answer("body", layer)
+            if layer != "selectors" and (unprinted := self._unprinted_lead()):
+                self._answer("lead", "metadata")
+                paragraphs.insert(0, unprinted)
         return paragraphs
+
+    def _unprinted_lead(self) -> str | None:
+        """The description, when it reads as a whole lead (running text, not cut
+        short) and the page prints it nowhere: a lead carried only in metadata."""
+        description = (self.meta.description or "").strip()
+        if not is_paragraph(description) or description.endswith(("…", "...")):
+            return None
+        want = key(description)[:60]
+        if any(want in key(line.text) for line in self.lines):
+            return None
+        return description
 
     body = cached_property(_get_body)
 
