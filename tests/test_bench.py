@@ -49,3 +49,15 @@ def test_small_bench_pages_are_the_size_of_the_mirror_pages() -> None:
     site = BenchSite(40)
     sizes = [len(site.article(n, small=True)) for n in range(40)]
     assert min(sizes) >= 10 * 1024 and max(sizes) <= 25 * 1024
+
+
+def test_bench_commit_times_the_commit_at_two_sizes() -> None:
+    result = run_riac("bench", "--commit", "--pages", "40", "--large", "80", timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.decode().strip().splitlines()
+    for size in (40, 80):
+        assert any(
+            re.match(rf"\(g\) commit of {size} staged articles: [\d.]+ s CPU, [\d.]+ s wall, peak RSS \d+ MB", line)
+            for line in lines
+        )
+    assert re.match(r"ratios: commit CPU [\d.]+x for 2x the articles \(target <= 2x\); peak RSS [\d.]+x", lines[-1])

@@ -15,7 +15,9 @@ One run:
    worker processes, against the same extraction on the same pages in memory;
 4. prints every figure and ends with one line of the ratios.
 
-``--extraction-only`` runs (c) and (e) alone.  ``--incremental`` measures (f)
+``--extraction-only`` runs (c) and (e) alone.  ``--commit`` measures (g)
+alone: the commit of ``--pages`` and of ``--large`` staged articles, each in
+a child process (CPU, wall time, peak RSS).  ``--incremental`` measures (f)
 alone: a full crawl, an incremental re-crawl of the unchanged site, and one
 after articles were added and edited all over the listings, each request
 counted, and whether the re-crawl found every change.  Each crawl runs in a fresh child
@@ -582,6 +584,47 @@ def incremental(articles: int, new: int, edited: int) -> dict[str, Any]:
     return figures
 
 
+def _child_commit(articles: int) -> dict[str, Any]:
+    """(g) in this process: ``articles`` rows staged as a crawl stages them, one
+    item at a time, then committed; the commit's CPU and wall time, and the
+    process's peak RSS."""
+    from riac_scraper.api import extract
+    from riac_scraper.storage.store import DatasetStore
+
+    bench = BenchSite(50)
+    rows = [extract(bench.article(n, small=True), ORIGIN + bench.article_path(n))["articles"][0] for n in range(10)]
+    with tempfile.TemporaryDirectory() as root:
+        store = DatasetStore(root, crawl_id="bench")
+        for i in range(articles):  # each row its own article: its own URL, title and a paragraph of its own
+            row = dict(rows[i % len(rows)])
+            row.update(
+                url=row["url"].rstrip("/") + f"-{i}/",
+                article_id=f"{i:016x}",
+                title=f"{row['title']} {i}",
+                body=row["body"] + f"\n\nA paragraph of its own, number {i}.",
+            )
+            store.add("articles", [row])
+        cpu, wall = time.process_time(), time.perf_counter()
+        store.commit()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"articles": articles, "cpu_s": round(cpu, 2), "wall_s": round(wall, 2), "peak_rss_mb": round(peak)}
+
+
+def commit_cost(sizes: list[int]) -> list[dict[str, Any]]:
+    """(g): the commit at each size, each in a fresh child process."""
+    figures = []
+    for size in sizes:
+        command = [sys.executable, "-m", "riac_scraper.devtools.bench", "--child", "commit", "--pages", str(size)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(
+            f"(g) commit of {size:,} staged articles: {figures[-1]['cpu_s']} s CPU, {figures[-1]['wall_s']} s wall, "
+            f"peak RSS {figures[-1]['peak_rss_mb']} MB"
+        )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="riac bench", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles in the measured site (default 2000)")
@@ -593,12 +636,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--new", type=int, default=50, help="(f): articles added before the re-crawl (default 50)")
     parser.add_argument("--edited", type=int, default=20, help="(f): articles edited before the re-crawl (default 20)")
-    parser.add_argument("--child", choices=["bare", "full"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--commit", action="store_true", help="only time the commit (g) of --pages and of --large staged articles"
+    )
+    parser.add_argument("--child", choices=["bare", "full", "commit"], help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "commit":
+        print(json.dumps(_child_commit(args.pages)))
+        return 0
     if args.child:
         print(json.dumps(_child_crawl(args.child, args.base_url, args.pages, args.output)))
+        return 0
+    if args.commit:
+        small, large = commit_cost([args.pages, args.large])
+        cpu, rss = large["cpu_s"] / max(small["cpu_s"], 0.01), large["peak_rss_mb"] / max(small["peak_rss_mb"], 1)
+        growth = args.large / args.pages
+        print(
+            f"ratios: commit CPU {cpu:.1f}x for {growth:.0f}x the articles (target <= {1.1 * growth:.0f}x); "
+            f"peak RSS {rss:.2f}x (target <= 1.3x)"
+        )
         return 0
     if args.incremental:
         figures = incremental(args.pages, args.new, args.edited)
