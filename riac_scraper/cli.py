@@ -42,6 +42,20 @@ def _pairs(values: list[str], flag: str) -> dict[str, str]:
     return pairs
 
 
+def _port(value: str) -> int:
+    number = int(value) if value.isdigit() else -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, got {value!r}")
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"takes a number of 1 or more, got {value!r}")
+    return number
+
+
 def summarize(output: Path) -> str:
     """A short text summary of the datasets under ``output``."""
     import pyarrow as pa
@@ -185,7 +199,14 @@ def cmd_mirror(args: argparse.Namespace) -> int:
     from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
 
     faults = FaultPlan(args.faults) if args.faults is not None else None
-    with Mirror(Path(args.root or BUNDLED_MIRROR), port=args.port, faults=faults) as mirror:
+    root = Path(args.root or BUNDLED_MIRROR)
+    if not root.is_dir():
+        raise UsageError(f"--root is not a directory: {root}")
+    try:
+        server = Mirror(root, port=args.port, faults=faults)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}") from exc
+    with server as mirror:
         print(mirror.base_url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             mirror.thread.join()
@@ -200,7 +221,10 @@ def _json_default(value: object) -> str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from riac_scraper.api import extract
+    from riac_scraper.urls import canonical_url
 
+    if canonical_url(args.url) is None:
+        raise UsageError(f"--url must be the page's address on russiancouncil.ru, got {args.url!r}")
     try:
         page = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
     except OSError as exc:
@@ -223,6 +247,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
     from riac_scraper.storage.store import DatasetStore
 
     output = Path(args.output)
+    if not output.is_dir():
+        raise UsageError(f"no such dataset directory: {output}")
     if not (output / ".staging").is_dir():
         print(f"riac: nothing to recover in {output}: no staged rows")
         return 0
@@ -264,10 +290,18 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     except (ArchiveError, OutputError) as exc:
         print(f"riac: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            f"riac: re-extraction interrupted; the rows read so far are staged: riac recover {args.output}",
+            file=sys.stderr,
+        )
+        return 130
     written = ", ".join(f"{name} {rows}" for name, rows in store.written.items())
     print(f"riac: re-extracted in {time.monotonic() - started:.1f} s; rows written: {written}")
     print(summarize(Path(args.output)))
-    return 0
+    for reason in store.unread:
+        print(f"riac: {reason}", file=sys.stderr)
+    return 1 if store.unread else 0
 
 
 def cmd_show_page(args: argparse.Namespace) -> int:
@@ -336,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     probe.set_defaults(run=cmd_probe)
 
     mirror = commands.add_parser("mirror", help="serve a mirror of the site on 127.0.0.1")
-    mirror.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    mirror.add_argument("--port", type=_port, default=0, help="0 picks a free port (default)")
     mirror.add_argument("--root", help="mirror directory (default: the bundled one)")
     mirror.add_argument("--faults", type=int, metavar="SEED", help="misbehave on a schedule from this seed")
     mirror.set_defaults(run=cmd_mirror)
@@ -353,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     reextract = commands.add_parser("reextract", help="the datasets again, from WARC archives, with no network")
     reextract.add_argument("archives", nargs="+", metavar="ARCHIVE", help="WARC files (paths or globs)")
     reextract.add_argument("--output", required=True, help="dataset directory")
-    reextract.add_argument("--workers", type=int, default=1, help="local processes (default 1)")
+    reextract.add_argument("--workers", type=_positive, default=1, help="local processes (default 1)")
     reextract.add_argument("--dask", choices=["local"], help="run on a dask.distributed LocalCluster of --workers")
     reextract.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster")
     reextract.set_defaults(run=cmd_reextract)

@@ -20,10 +20,12 @@ mirror crawl's pages map back to their real-site URLs.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import io
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from typing import Any
 import pyarrow as pa
 from parsel import Selector
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
 
 from pipelines.normalize import normalize_article, normalize_poll
@@ -41,10 +44,13 @@ from riac_scraper.pages.fetched import article_page, decode_html, is_html
 from riac_scraper.pages.listing import ListingPage
 from riac_scraper.storage.outputdir import OutputLock
 from riac_scraper.storage.records import article_row, failure_row, poll_rows
-from riac_scraper.storage.store import STAGED, DatasetStore, new_crawl_id
+from riac_scraper.storage.store import STAGED, DatasetStore, is_crawl_id, new_crawl_id
 from riac_scraper.urls import classify, site_url
 
 DATASETS = ("articles", "polls", "failures")
+SCHEDULER_TIMEOUT = "10s"
+WARC_SUFFIXES = (".warc.gz", ".warc")
+DAMAGED = "damaged"  # a Part's key: JSON, the damaged records found (one line each)
 Part = dict[str, bytes]  # dataset -> the rows of one archive file, as an Arrow IPC stream; FOUND_BY -> JSON
 FOUND_BY = "found_by"
 
@@ -54,7 +60,7 @@ class ArchiveError(Exception):
 
 
 def archive_paths(patterns: Iterable[str]) -> list[Path]:
-    """The WARC files named by ``patterns`` (paths or globs), in order, each once."""
+    """The WARC files named by ``patterns`` (paths, globs or archive folders), in order, each once."""
     found: list[Path] = []
     for pattern in patterns:
         matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
@@ -62,6 +68,12 @@ def archive_paths(patterns: Iterable[str]) -> list[Path]:
             raise ArchiveError(f"no archive matches {pattern!r}")
         for match in matches:
             path = Path(match)
+            if path.is_dir():  # an archive folder: its WARC files
+                inside = sorted(p for p in path.iterdir() if p.name.endswith(WARC_SUFFIXES) and p.is_file())
+                if not inside:
+                    raise ArchiveError(f"no WARC file (*.warc.gz, *.warc) in {match}")
+                found.extend(p for p in inside if p not in found)
+                continue
             if not path.is_file():
                 raise ArchiveError(f"not a file: {match}")
             if path not in found:
@@ -84,58 +96,106 @@ def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
 
 
 def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
-    """The rows one archive file gives, as a crawl would have staged them."""
+    """The rows one archive file gives, as a crawl would have staged them.
+
+    Every record's digests are checked: a record cut short or changed, or a
+    gzip member that cannot be read, ends the file there with a failure row
+    naming the file and the offset (what came before it is kept).  A file
+    that is no WARC at all is an ``ArchiveError``."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
-    polls_seen: set[str] = set()
+    polls_seen: set[tuple[str, str]] = set()
     base_url: str | None = None
+    crawl = run_id  # the crawl that wrote the records that follow (warcinfo), for their poll snapshots
     name = Path(path).name
+    damaged: list[str] = []
 
     def add_polls(polls: list[PollSnapshot]) -> None:
         for poll in polls:
-            if poll.poll_id not in polls_seen:  # a run keeps each poll's first snapshot
-                polls_seen.add(poll.poll_id)
-                rows["polls"].extend(poll_rows(normalize_poll(poll), run_id))
+            if (crawl, poll.poll_id) not in polls_seen:  # a crawl keeps each poll's first snapshot
+                polls_seen.add((crawl, poll.poll_id))
+                rows["polls"].extend(poll_rows(normalize_poll(poll), crawl))
 
     found_by: dict[str, list[str]] = {}
     with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
-        for record in records:
-            if record.rec_type == "warcinfo":
-                base_url = _info(record).get("riac-base-url") or None
-                continue
-            if record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
-                found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
-                continue
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
-            kind = classify(canonical) if canonical else None
-            home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
-            if canonical is None or (kind is None and home is None):
-                continue  # robots.txt and pages outside the site's article, listing and home paths
-            fetched_at = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date"), tz_aware=True)
-            status = int(record.http_headers.get_statuscode() or 0)
-            body = record.content_stream().read()
-            offset = records.get_record_offset()  # after the body: asking first reads the record away
-            headers = {h: record.http_headers.get_header(h) for h in ("Content-Type", "ETag", "Last-Modified")}
-            if kind is None or kind.kind == "listing":  # listing and home pages: their polls
-                if status == 200 and is_html(body, headers["Content-Type"]):
-                    sel = Selector(text=decode_html(body, headers["Content-Type"]))
-                    add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls)
-                continue
-            item = article_page(body, status, headers, canonical, fetched_at)
-            if isinstance(item, Article):
-                item.warc_file, item.warc_offset = name, offset
-                normalize_article(item)
-                failure = validation_failure(item)
-                if failure is None:
-                    rows["articles"].append(article_row(item, run_id))
-                    add_polls(item.polls)
+        records = ArchiveIterator(fh, check_digests="raise")
+        read = 0
+        try:
+            for record in records:
+                if record.format != "warc":
+                    raise ArchiveLoadFailed(f"{record.format.upper()} records, not WARC ones")
+                read += 1
+                if record.rec_type == "warcinfo":
+                    info = _info(record)
+                    base_url = info.get("riac-base-url") or None
+                    crawl = info["riac-crawl-id"] if is_crawl_id(info.get("riac-crawl-id")) else run_id
                     continue
-                item = failure
-            if isinstance(item, CrawlFailure):
-                rows["failures"].append(failure_row(item, run_id))
-    return {**{dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS}, FOUND_BY: json.dumps(found_by).encode()}
+                if record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
+                    found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
+                    continue
+                _response(record, records, name, base_url, run_id, rows, add_polls)
+            if not read:
+                raise ArchiveLoadFailed("no WARC record in it")
+            if records.offset < os.fstat(fh.fileno()).st_size:  # a gzip member cut short ends the reading quietly
+                raise ArchiveLoadFailed("the file ends inside a record (cut short)")
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+            if not read:
+                raise ArchiveError(f"{path} is not a readable WARC file: {_first_line(exc)}") from exc
+            offset = records.offset  # where the record that could not be read starts
+            reason = f"damaged archive record in {name} at offset {offset}: {_first_line(exc)}"
+            damaged.append(reason)
+            at = dt.datetime.now(dt.UTC)
+            rows["failures"].append(failure_row(CrawlFailure(f"{site.ORIGIN}/", "archive", reason[:300], at), run_id))
+    return {
+        **{dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS},
+        FOUND_BY: json.dumps(found_by).encode(),
+        DAMAGED: json.dumps(damaged).encode(),
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def _response(
+    record: Any,
+    records: ArchiveIterator,
+    name: str,
+    base_url: str | None,
+    run_id: str,
+    rows: dict[str, list[dict[str, Any]]],
+    add_polls: Callable[[list[PollSnapshot]], None],
+) -> None:
+    """The rows of one response record, added to ``rows``."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return
+    canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
+    kind = classify(canonical) if canonical else None
+    home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
+    if canonical is None or (kind is None and home is None):
+        return  # robots.txt and pages outside the site's article, listing and home paths
+    fetched_at = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date"), tz_aware=True)
+    status = int(record.http_headers.get_statuscode() or 0)
+    body = record.content_stream().read()
+    offset = records.get_record_offset()  # after the body: asking first reads the record away
+    headers = {h: record.http_headers.get_header(h) for h in ("Content-Type", "ETag", "Last-Modified")}
+    if kind is None or kind.kind == "listing":  # listing and home pages: their polls
+        if status == 200 and is_html(body, headers["Content-Type"]):
+            sel = Selector(text=decode_html(body, headers["Content-Type"]), type="html")
+            add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls)
+        return
+    item = article_page(body, status, headers, canonical, fetched_at)
+    if isinstance(item, Article):
+        item.warc_file, item.warc_offset = name, offset
+        normalize_article(item)
+        failure = validation_failure(item)
+        if failure is None:
+            rows["articles"].append(article_row(item, run_id))
+            add_polls(item.polls)
+            return
+        item = failure
+    if isinstance(item, CrawlFailure):
+        rows["failures"].append(failure_row(item, run_id))
 
 
 # ------------------------------------------------------------------ running
@@ -159,7 +219,11 @@ def _dask(paths: list[Path], run_id: str, scheduler: str | None, workers: int) -
     if scheduler is None:
         cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise ArchiveError(f"cannot reach the Dask scheduler {scheduler} within {SCHEDULER_TIMEOUT}") from exc
+        with client:
             futures = client.map(extract_file, [str(p) for p in paths], run_id=run_id, pure=False)
             for future in futures:  # in file order, so that the first snapshot of a poll is the crawl's
                 yield future.result()
@@ -177,20 +241,32 @@ def reextract(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> DatasetStore:
-    """Re-extract the archives into ``output``; returns the committed store."""
+    """Re-extract the archives into ``output``; returns the committed store,
+    whose ``unread`` names the damaged records (each also a failure row).
+
+    Interrupted (Ctrl-C), the rows staged so far stay for ``riac recover``;
+    failed, nothing it staged stays behind to be committed later."""
     paths = archive_paths(patterns)
     run_id = new_crawl_id()
     with OutputLock(output):
         store = DatasetStore(output, crawl_id=run_id)
-        parts = _dask(paths, run_id, scheduler, workers) if dask or scheduler else _local(paths, run_id, workers)
-        for done, part in enumerate(parts, 1):
-            store.found_by.update(json.loads(part.pop(FOUND_BY, b"{}")))  # the crawls' own, from their archives
-            for dataset, data in part.items():
-                with pa.ipc.open_stream(data) as reader:
-                    for batch in reader:
-                        store.add_batch(dataset, batch)
-            if progress is not None:
-                progress(done, len(paths))
+        try:
+            parts = _dask(paths, run_id, scheduler, workers) if dask or scheduler else _local(paths, run_id, workers)
+            for done, part in enumerate(parts, 1):
+                store.found_by.update(json.loads(part.pop(FOUND_BY, b"{}")))  # the crawls' own, from their archives
+                store.unread.extend(json.loads(part.pop(DAMAGED, b"[]")))
+                for dataset, data in part.items():
+                    with pa.ipc.open_stream(data) as reader:
+                        for batch in reader:
+                            store.add_batch(dataset, batch)
+                if progress is not None:
+                    progress(done, len(paths))
+        except KeyboardInterrupt:
+            store.close_staging()
+            raise
+        except BaseException:
+            store.discard_staging()
+            raise
         store.commit()
         store.discard_staging()
     return store

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from riac_scraper.devtools.mirror import Mirror
+from riac_scraper.devtools.mirror import BUNDLED_MIRROR, Mirror
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SITE = FIXTURES / "site"
+SITE = BUNDLED_MIRROR  # riac_scraper/devtools/mirror_site, built by tests/fixtures/build_mirror.py
 EXPECTED = FIXTURES / "expected"
 SEED = (
     FIXTURES / "seed" / "000_049bbc58535707c4.txt"
@@ -155,3 +155,35 @@ def _fresh_caches() -> Iterator[None]:
     for cached in (canonical_url, classify, cues.key, cues.widget_kind):
         cached.cache_clear()
     yield
+
+
+# Columns that record when and how a run happened, not what it found: the only
+# ones in which a resumed, re-extracted or scheduled crawl may differ from a clean one.
+RUN_COLUMNS = {
+    "articles": ["crawl_id", "fetched_at", "first_seen", "last_seen", "warc_file", "warc_offset"],
+    "polls": ["crawl_id", "observed_at", "source_url"],  # the page read first: an order, not a fact
+    "authors": [],
+    "failures": ["crawl_id", "at"],
+}
+DATASET_KEYS = {
+    "articles": ["url"],
+    "polls": ["poll_id", "option_index"],
+    "authors": ["author_id"],
+    "failures": ["url", "stage"],
+}
+
+
+def assert_one_truth(output: Path, clean: Path) -> None:
+    """The datasets in ``output`` are a clean crawl's (``clean``), but for the run columns."""
+    import pandas as pd
+
+    for name, keys in DATASET_KEYS.items():
+        got, want = (
+            pd.read_parquet(root / name)
+            .drop(columns=RUN_COLUMNS[name])
+            .sort_values(keys)
+            .reset_index(drop=True)
+            .astype(str)
+            for root in (output, clean)
+        )
+        pd.testing.assert_frame_equal(got, want, obj=name)

@@ -32,13 +32,14 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from riac_scraper import extract
+from riac_scraper.devtools.mirror import BUNDLED_MIRROR
 from riac_scraper.storage.store import DatasetStore
 from tests.fixtures.build_mirror import expected, load_articles, load_polls
 from tests.fixtures.generated import generate, generated_pages
 from tests.fixtures.markups import MARKUPS
 
 BASELINE = Path(__file__).with_name("quality_baseline.json")
-SITE = Path(__file__).with_name("fixtures") / "site"
+SITE = BUNDLED_MIRROR
 FIELDS = [
     "url",
     "lang",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -49,3 +50,10 @@ def test_citation_file_is_valid_cff() -> None:
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
     assert citation["cff-version"] == "1.2.0" and citation["title"] and citation["authors"]
     assert "RIAC" in citation["message"]
+
+
+def test_the_software_names_its_license_everywhere() -> None:
+    assert (ROOT / "LICENSE").read_text("utf-8").startswith("MIT License\n")
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert citation["license"] == "MIT" and project["license"] == {"text": "MIT"}

@@ -6,6 +6,7 @@ archives it leaves pass ``warcio check``."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import time
@@ -17,7 +18,7 @@ import pytest
 
 from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
-from tests.conftest import ROOT, SITE, assert_archive_sound, crawl_command, run_crawl
+from tests.conftest import ROOT, SITE, assert_archive_sound, assert_one_truth, crawl_command, run_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +66,18 @@ def uninterrupted(clean_crawl: Path) -> pd.DataFrame:
     return pd.read_parquet(clean_crawl / "articles").set_index("article_id").sort_index()
 
 
+@pytest.fixture(scope="module")
+def uninterrupted_polls(clean_crawl: Path) -> pd.DataFrame:
+    return pd.read_parquet(clean_crawl / "polls")
+
+
+def requests_of_next_crawl(base_url: str, output: Path, scratch: Path) -> int:
+    """The requests an incremental crawl of an unchanged site makes after ``output``'s crawl."""
+    shutil.copytree(output, scratch)
+    assert run_crawl(base_url, scratch).returncode == 0
+    return json.loads((scratch / "crawl-report.json").read_text("utf-8"))["pages"]["requested"]
+
+
 @pytest.mark.parametrize(
     "kill_points",
     [
@@ -76,7 +89,12 @@ def uninterrupted(clean_crawl: Path) -> pd.DataFrame:
     ],
 )
 def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(
-    kill_points: list[int | str], uninterrupted: pd.DataFrame, tmp_path: Path
+    kill_points: list[int | str],
+    uninterrupted: pd.DataFrame,
+    uninterrupted_polls: pd.DataFrame,
+    clean_crawl: Path,
+    mirror: Mirror,
+    tmp_path: Path,
 ) -> None:
     output, jobdir = tmp_path / "out", tmp_path / "job"
     with Mirror(SITE, delay=0.05) as server:
@@ -88,6 +106,9 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(
     assert result.returncode == 0, result.stderr[-3000:]
     resumed = pd.read_parquet(output / "articles").set_index("article_id").sort_index()
     pd.testing.assert_frame_equal(resumed[CONTENT], uninterrupted[CONTENT])
+    # and the crawl state an incremental crawl reads: each article's listing entry
+    assert resumed["listing_hash"].to_dict() == uninterrupted["listing_hash"].to_dict()
+    assert "lists the same articles as an earlier page" not in result.stderr
     # what discovery found survives the kills: the journal keeps every source's finds
     found = resumed["found_by"].map(list)
     assert found.to_dict() == uninterrupted["found_by"].map(list).to_dict()
@@ -96,5 +117,11 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(
     polls = pd.read_parquet(output / "polls")
     assert polls["crawl_id"].nunique() == 1
     assert (polls.groupby("poll_id")["option_index"].value_counts() == 1).all()  # one snapshot
+    groups = {row.poll_id: row.poll_group for row in polls.itertuples()}
+    assert groups == {row.poll_id: row.poll_group for row in uninterrupted_polls.itertuples()}
     assert not (jobdir / "riac-journal.txt").exists()  # the crawl is over: a new run starts a new one
+    assert_one_truth(output, clean_crawl)
     assert_archive_sound(output)  # readable archives, no half-written record, every row's record its own page
+    # and the next incremental crawl asks for what it asks for after a clean crawl
+    after_resumed = requests_of_next_crawl(mirror.base_url, output, tmp_path / "next-resumed")
+    assert after_resumed == requests_of_next_crawl(mirror.base_url, clean_crawl, tmp_path / "next-clean")

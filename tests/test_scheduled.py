@@ -19,7 +19,7 @@ import yaml
 
 from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
-from tests.conftest import ROOT, SITE, run_crawl
+from tests.conftest import ROOT, SITE, assert_one_truth, run_crawl
 from tests.hostile import Scripted, page
 
 pytestmark = pytest.mark.e2e
@@ -109,6 +109,7 @@ def test_the_workflow_steps_resume_a_time_limited_crawl(tmp_path: Path) -> None:
     resumed = pd.read_parquet(state / "output" / "articles").set_index("article_id").sort_index()
     expected = pd.read_parquet(uninterrupted / "articles").set_index("article_id").sort_index()
     pd.testing.assert_frame_equal(resumed[CONTENT], expected[CONTENT])
+    assert_one_truth(state / "output", uninterrupted)
     assert not (state / "job" / "riac-journal.txt").exists()
 
 

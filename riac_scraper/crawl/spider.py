@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -106,9 +107,21 @@ def check_arguments(arguments: dict[str, Any]) -> None:
         path = Path(str(urls))
         if not path.is_file() or not os.access(path, os.R_OK):
             raise SpiderArgumentError(f"urls file cannot be read: {path}")
+        try:
+            read_url_file(path)
+        except UnicodeDecodeError as exc:
+            raise SpiderArgumentError(f"urls file is not UTF-8 text: {path} (byte {exc.start})") from exc
     full = arguments.get("full")
     if full is not None and str(full).lower() not in ("1", "0", "true", "false", "yes", "no", ""):
         raise SpiderArgumentError(f"full takes 1 or 0, got {full!r}")
+
+
+def read_url_file(path: Path) -> list[str]:
+    """The lines of a URL file: UTF-8, with or without a byte order mark."""
+    return path.read_text("utf-8-sig").splitlines()
+
+
+LISTING_HASH = re.compile(r"[0-9a-f]{16}")  # a listing entry's hash (ListingPage.entries), as a journal mark
 
 
 def _count(value: str) -> int | None:
@@ -258,6 +271,7 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         request = self._request(canonical, self.parse_article)
         if entry is not None:
             request.meta["listing_hash"] = entry
+            self._mark("listed", canonical, entry)  # a resumed run asks for it again with its entry
         yield request
 
     def _too_long(self, canonical: str) -> bool:
@@ -290,14 +304,22 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         assert self.journal is not None
         self.decided.update(url for url, kind in self.journal.requested.items() if kind == "article")
         self.documents_requested.update(url for url, kind in self.journal.requested.items() if kind in DOCUMENTS)
+        for url, kind in self.journal.requested.items():  # a page that links back to one asked for: not again
+            if kind in ("listing", "probe") and (page := classify(url)) is not None and page.kind == "listing":
+                self.listing_requested.add(url)
+                if url != listing_url(page.section, page.lang):
+                    self.listing_pages[(page.lang, page.section)] += 1
         self._restore_marks()
         pending = self.journal.pending()
         self.logger.info("resuming crawl %s: %d pages to fetch again", self.journal.crawl_id, len(pending))
+        listed = self.journal.marks.get("listed", {})
         for url, kind in pending:
             if kind not in CALLBACKS:
                 self.logger.warning("journal: a page of unknown kind %r is not fetched again: %s", kind, url)
                 continue
             request = self._request(url, getattr(self, CALLBACKS[kind]), kind)
+            if kind == "article" and LISTING_HASH.fullmatch(entry := listed.get(url, "")):
+                request.meta["listing_hash"] = entry  # the listing page that named it is not read again
             yield request.replace(dont_filter=True)
 
     def _restore_marks(self) -> None:
@@ -329,7 +351,7 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
         if self.url_file:
-            for number, line in enumerate(self.url_file.read_text("utf-8").splitlines(), 1):
+            for number, line in enumerate(read_url_file(self.url_file), 1):
                 line = line.strip()
                 if not line or line.startswith("#"):
                     continue

@@ -8,6 +8,7 @@ floor and keeps the others); a misspelled field or section, a share outside
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -85,8 +86,24 @@ def _coverage(value: Any) -> dict[str, float]:
     return floors
 
 
+# Every RIAC_* setting there is: those of settings.py, and those the commands set.
+KNOWN_SETTINGS = frozenset(name for name in dir(defaults) if name.startswith("RIAC_")) | {
+    "RIAC_WRITE_DATASETS",
+    "RIAC_PROBE",
+}
+
+
+def check_setting_names(settings: Any) -> None:
+    """A RIAC_* setting nobody reads is a misspelling: it would be ignored."""
+    for name in sorted(n for n, _ in settings.items() if n.startswith("RIAC_") and n not in KNOWN_SETTINGS):
+        close = difflib.get_close_matches(name, KNOWN_SETTINGS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; riac_scraper/settings.py lists the RIAC_* settings"
+        raise SettingError(f"unknown setting {name}{hint}")
+
+
 def read_thresholds(settings: Any) -> Thresholds:
     """The thresholds in force for a crawl with these (Scrapy) settings."""
+    check_setting_names(settings)
     return Thresholds(
         min_coverage=_coverage(settings.get("RIAC_MIN_COVERAGE", defaults.RIAC_MIN_COVERAGE)),
         min_coverage_pages=read_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),

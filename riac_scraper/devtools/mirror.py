@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from riac_scraper.devtools.faults import FaultPlan
 
-BUNDLED_MIRROR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "site"
+BUNDLED_MIRROR = Path(__file__).resolve().with_name("mirror_site")  # package data: a wheel has it too
 _TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
 
 

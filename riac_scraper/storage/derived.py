@@ -158,12 +158,16 @@ def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:
         for poll, group in zip(table["poll_id"].to_pylist(), table["poll_group"].to_pylist(), strict=True):
             if group:
                 known[poll] = group
-    snapshots: dict[str, tuple[str, list[tuple[int, Any]]]] = {}  # poll_id -> (lang, [(index, votes)])
+    # poll_id -> (lang, when, [(index, votes)]): the first snapshot of each poll, as the commit keeps
+    # (a resumed crawl may have staged one poll twice, from each of its runs)
+    snapshots: dict[str, tuple[str, Any, list[tuple[int, Any]]]] = {}
     for table in staged:
-        for row in table.select(["poll_id", PARTITION, "option_index", "votes"]).to_pylist():
-            snapshots.setdefault(row["poll_id"], (row[PARTITION], []))[1].append((row["option_index"], row["votes"]))
+        for row in table.select(["poll_id", PARTITION, "option_index", "votes", "observed_at"]).to_pylist():
+            lang, when, options = snapshots.setdefault(row["poll_id"], (row[PARTITION], row["observed_at"], []))
+            if row["observed_at"] == when:
+                options.append((row["option_index"], row["votes"]))
     signatures: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
-    for poll, (lang, options) in snapshots.items():
+    for poll, (lang, _, options) in snapshots.items():
         votes = tuple(v for _, v in sorted(options))
         if votes and None not in votes:
             signatures.setdefault(votes, []).append((lang, poll))

@@ -135,7 +135,7 @@ AUTHORS = pa.schema(
 FAILURES = pa.schema(
     [
         _field("url", pa.string(), "the page that gave no article"),
-        _field("stage", pa.string(), "download, parse, extract, validate or store"),
+        _field("stage", pa.string(), "download, parse, extract, validate, store, or archive (a damaged WARC record)"),
         _field("reason", pa.string(), "why, without host or port: HTTP 404, missing title, ..."),
         _field("at", TIMESTAMP, "when"),
         _field("crawl_id", pa.string(), "the crawl"),

@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import itertools
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -57,6 +58,13 @@ STAGED = {name: schema.append(pa.field(PARTITION, pa.string())) for name, schema
 
 def new_crawl_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+CRAWL_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")  # what new_crawl_id makes: safe in a file name
+
+
+def is_crawl_id(value: object) -> bool:
+    return isinstance(value, str) and CRAWL_ID.fullmatch(value) is not None
 
 
 def _row_groups(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Table]:
@@ -126,6 +134,7 @@ class DatasetStore:
         # set before the commit, it replaces the staged rows' found_by (the sources known at fetch time)
         self.found_by: dict[str, list[str]] = {}
         self.site_text: dict[str, SiteText] = {}  # lang -> the site's lines learned at the commit
+        self.unread: list[str] = []  # a re-extraction's archive records that could not be read
 
     def site_text_account(self) -> dict[str, dict[str, int]]:
         """Per language: the pages the commit learned from, the lines it found
@@ -191,6 +200,19 @@ class DatasetStore:
             for lang in batch.column(PARTITION).unique().to_pylist()
         }
 
+    def _crawl_of(self, crawl_id: str | None) -> str:
+        """The crawl a staged row belongs to: its own id when it is one, else this store's."""
+        return crawl_id if is_crawl_id(crawl_id) else self.crawl_id
+
+    def _staged_crawls(self, dataset: str) -> set[tuple[str, str]]:
+        """(lang, crawl) of the staged rows of ``dataset``."""
+        return {
+            (lang, self._crawl_of(crawl))
+            for part in self._staged(dataset)
+            for batch in _read_stream(part)
+            for lang, crawl in zip(*_columns(batch, PARTITION, "crawl_id"), strict=True)
+        }
+
     @staticmethod
     def _batches(path: Path, lang: str | None, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         """A dataset file's batches, or a staged stream's rows of one language
@@ -235,15 +257,24 @@ class DatasetStore:
             self._merge_articles(lang)
         groups = poll_groups(self.root, list(self.staged_tables("polls")))
         for dataset, key in (("polls", "poll_id"), ("failures", "url")):
-            for lang in self._staged_langs(dataset):
-                target = self.root / dataset / f"{PARTITION}={lang}" / f"part-{self.crawl_id}.parquet"
+            for lang, crawl in sorted(self._staged_crawls(dataset)):
+                # Each crawl's rows in its own part: a re-extraction stages the snapshots of the
+                # crawls that took them, under their ids, and a part that holds one already keeps it once.
+                target = self.root / dataset / f"{PARTITION}={lang}" / f"part-{crawl}.parquet"
                 # A crawl folded in before (by a later crawl) and then resumed adds to its part;
                 # a snapshot already in the part (a repeated commit) is not added twice.
                 earlier = list(self._batches(target, None)) if target.exists() else []
                 stamp = _STAMP[dataset]
                 present = {(k, t) for b in earlier for k, t in zip(*_columns(b, key, stamp), strict=True)}
                 staged = (
-                    b.filter(pa.array([(k, t) not in present for k, t in zip(*_columns(b, key, stamp), strict=True)]))
+                    b.filter(
+                        pa.array(
+                            [
+                                (k, t) not in present and self._crawl_of(c) == crawl
+                                for k, t, c in zip(*_columns(b, key, stamp, "crawl_id"), strict=True)
+                            ]
+                        )
+                    )
                     for part in self._staged(dataset)
                     for b in self._batches(part, lang)
                 )
@@ -276,14 +307,20 @@ class DatasetStore:
             for batch in self._batches(part, lang):
                 for key, seen in zip(*(batch.column(n).to_pylist() for n in SEEN.names), strict=True):
                     last_seen[key] = max(last_seen.get(key, seen), seen)
+        # The listing entry's hash of the latest fetch that saw one: a row that saw none (found by
+        # the sitemap, or re-extracted from an archive, which holds no listing) keeps the known one.
+        listed: dict[str, tuple[Any, int, str]] = {}
+        index_columns = ["article_id", "fetched_at", "first_seen", "last_seen", "listing_hash"]
         for number, (path, part_lang) in enumerate(sources):
             row = 0
-            for batch in self._batches(path, part_lang, ["article_id", "fetched_at", "first_seen", "last_seen"]):
-                columns = (batch.column(n).to_pylist() for n in ("article_id", "fetched_at", "first_seen", "last_seen"))
-                for key, fetched, first, last in zip(*columns, strict=True):
+            for batch in self._batches(path, part_lang, index_columns):
+                columns = (batch.column(n).to_pylist() for n in index_columns)
+                for key, fetched, first, last, listing_hash in zip(*columns, strict=True):
                     current = best.get(key)
                     if current is None or (fetched, number) >= current[:2]:
                         best[key] = (fetched, number, row)
+                    if listing_hash is not None and (key not in listed or (fetched, number) >= listed[key][:2]):
+                        listed[key] = (fetched, number, listing_hash)
                     first_seen[key] = min(first_seen.get(key, first), first)
                     last_seen[key] = max(last_seen.get(key, last), last)
                     row += 1
@@ -316,6 +353,13 @@ class DatasetStore:
                 for name, values in (("first_seen", first_seen), ("last_seen", last_seen)):
                     column = pa.array([values[i] for i in ids], TIMESTAMP)
                     batch = batch.set_column(names.index(name), name, column)
+                hashes = [
+                    h if h is not None or i not in listed else listed[i][2]
+                    for i, h in zip(ids, _columns(batch, "listing_hash")[0], strict=True)
+                ]
+                batch = batch.set_column(
+                    names.index("listing_hash"), schema.field("listing_hash"), pa.array(hashes, pa.string())
+                )
                 if part_lang is not None and self.found_by:  # this crawl's rows: what discovery knew at its end
                     urls, found = _columns(batch, "url", "found_by")
                     values = [self.found_by.get(u, f) for u, f in zip(urls, found, strict=True)]
