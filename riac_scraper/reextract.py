@@ -118,7 +118,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
     found_by: dict[str, list[str]] = {}
     with open(path, "rb") as fh:
         records = ArchiveIterator(fh, check_digests="raise")
-        read = 0
+        read = end = 0
         try:
             for record in records:
                 if record.format != "warc":
@@ -128,14 +128,18 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                     info = _info(record)
                     base_url = info.get("riac-base-url") or None
                     crawl = info["riac-crawl-id"] if is_crawl_id(info.get("riac-crawl-id")) else run_id
-                    continue
-                if record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
+                elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
                     found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
-                    continue
-                _response(record, records, name, base_url, run_id, rows, add_polls)
+                else:
+                    _response(record, records, name, base_url, run_id, rows, add_polls)
+                end = records.get_record_offset() + records.get_record_length()  # the record read to its end
+                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut short
+                    records.offset = records.get_record_offset()
+                    raise ArchiveLoadFailed("a record cut short")
             if not read:
                 raise ArchiveLoadFailed("no WARC record in it")
-            if records.offset < os.fstat(fh.fileno()).st_size:  # a gzip member cut short ends the reading quietly
+            if end < os.fstat(fh.fileno()).st_size:  # a record cut short ends the reading quietly
+                records.offset = end
                 raise ArchiveLoadFailed("the file ends inside a record (cut short)")
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
             if not read:

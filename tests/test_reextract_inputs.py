@@ -64,8 +64,10 @@ def test_the_archives_of_two_crawls_keep_each_crawls_poll_snapshots(tmp_path: Pa
 
 def test_a_cut_archive_gives_a_failure_row_naming_file_and_offset_and_exit_1(clean_crawl: Path, tmp_path: Path) -> None:
     data = warc(clean_crawl).read_bytes()
+    start = data.index(b"\x1f\x8b\x08", len(data) * 2 // 3)  # a record's gzip member: cut inside it
+    end = data.index(b"\x1f\x8b\x08", start + 1)
     cut = tmp_path / "cut.warc.gz"
-    cut.write_bytes(data[: len(data) * 2 // 3])
+    cut.write_bytes(data[: (start + end) // 2])
     result = run_riac("reextract", str(cut), "--output", str(tmp_path / "out"))
     assert result.returncode == 1
     assert one_line(result.stderr).startswith("riac: damaged archive record in cut.warc.gz at offset ")
