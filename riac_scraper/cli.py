@@ -4,6 +4,7 @@ riac crawl [--mirror] [--output DIR] [-a NAME=VALUE ...] [-s NAME=VALUE ...]
 riac mirror [--port PORT] [--root DIR]
 riac extract PAGE.html --url URL        (PAGE may be - for stdin)
 riac summary [DIR]
+riac report [DIR]                       the crawl report as Markdown (the scheduled workflow's job summary)
 riac recover DIR                        fold in rows staged by a crawl whose commit failed
 riac reextract ARCHIVE... --output DIR  the datasets again from WARC archives (see reextract.py)
 riac show-page ARTICLE_ID [--output DIR] [--archive DIR]   print the page a row came from
@@ -235,6 +236,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from riac_scraper.crawl.summary import summary_of
+
+    print(summary_of(Path(args.output), REPORT_NAME))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from riac_scraper.devtools.bench import main as bench
 
@@ -379,6 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("page", help="saved HTML page, or - for stdin")
     extract.add_argument("--url", required=True, help="the page's URL on russiancouncil.ru")
     extract.set_defaults(run=cmd_extract)
+
+    report = commands.add_parser("report", help="the crawl report of a directory as Markdown (a CI job summary)")
+    report.add_argument("output", nargs="?", default="output")
+    report.set_defaults(run=cmd_report)
 
     summary = commands.add_parser("summary", help="summarize the datasets in a directory")
     summary.add_argument("output", nargs="?", default="output")

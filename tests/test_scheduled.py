@@ -47,14 +47,47 @@ def test_every_action_is_pinned_and_no_expression_reaches_a_shell(name: str) -> 
             assert step["with"]["persist-credentials"] is False
 
 
+# The first release of each action that runs on Node 24 (the Node 20 ones are deprecated).
+NODE_24 = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/upload-artifact": 5,
+    "actions/download-artifact": 5,
+}
+
+
+@pytest.mark.parametrize("name", ["crawl.yml", "ci.yml"])
+def test_every_action_is_a_node_24_release_and_dependabot_updates_them(name: str) -> None:
+    for action, major in re.findall(r"uses: ([\w.-]+/[\w.-]+)@[0-9a-f]{40} # v(\d+)\.", (WORKFLOWS / name).read_text()):
+        assert int(major) >= NODE_24[action], (action, major)
+    dependabot = yaml.safe_load((WORKFLOWS.parent / "dependabot.yml").read_text("utf-8"))
+    assert {"package-ecosystem": "github-actions", "directory": "/"}.items() <= dependabot["updates"][0].items()
+
+
+def test_the_previous_state_is_the_newest_saved_one_whichever_run_saved_it() -> None:
+    (job,) = [job for name, job in workflow("crawl.yml")["jobs"].items() if name == "crawl"]
+    lookup = next(step for step in job["steps"] if step.get("id") == "previous")["run"]
+    assert "actions/artifacts?name=riac-state" in lookup and "select(.expired | not)" in lookup
+    assert "sort_by(.created_at) | last | .workflow_run.id" in lookup
+
+
+def test_a_keep_alive_job_enables_the_workflow_with_the_only_write_permission() -> None:
+    flow = workflow("crawl.yml")
+    assert flow["permissions"] == {}
+    keep = flow["jobs"]["keep-alive"]
+    assert keep["permissions"] == {"actions": "write"} and "schedule" in keep["if"]
+    (step,) = keep["steps"]
+    assert step["run"] == 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/crawl.yml/enable"'
+    assert flow["jobs"]["crawl"]["permissions"] == {"contents": "read", "actions": "read"}
+
+
 def test_the_crawl_workflow_is_scheduled_resumable_and_never_cancelled() -> None:
     flow = workflow("crawl.yml")
     triggers = flow[True]  # YAML 1.1 reads the key "on" as true
     minute = triggers["schedule"][0]["cron"].split()[0]
     assert minute not in ("0", "*") and "workflow_dispatch" in triggers
-    assert flow["permissions"]["contents"] == "read"
     assert flow["concurrency"]["cancel-in-progress"] is False
-    (job,) = flow["jobs"].values()
+    job = flow["jobs"]["crawl"]
     assert job["timeout-minutes"] < 360
     assert int(job["env"]["RIAC_TIME_LIMIT"]) < job["timeout-minutes"] * 60 - 10 * 60  # stops 10+ min before
     by_name = {step.get("name"): step for step in job["steps"]}
@@ -87,6 +120,7 @@ def test_the_workflow_steps_resume_a_time_limited_crawl(tmp_path: Path) -> None:
         "RIAC_TIME_LIMIT": "3",
         "RIAC_LOG_LEVEL": "WARNING",
         "RIAC": str(Path(sys.executable).with_name("riac")),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
     }
     reports = []
     with Mirror(SITE, delay=1.5) as server:
@@ -110,6 +144,11 @@ def test_the_workflow_steps_resume_a_time_limited_crawl(tmp_path: Path) -> None:
     expected = pd.read_parquet(uninterrupted / "articles").set_index("article_id").sort_index()
     pd.testing.assert_frame_equal(resumed[CONTENT], expected[CONTENT])
     assert_one_truth(state / "output", uninterrupted)
+    summary = (tmp_path / "summary.md").read_text("utf-8")  # each run appended its verdict to the job summary
+    assert summary.count("## Crawl ") == len(reports) and summary.rstrip().endswith("|")
+    assert ": passed, incomplete (the next run resumes it)" in summary and "### Articles" in summary
+    last = summary.split("## Crawl ")[-1]
+    assert last.splitlines()[0].endswith(": passed") and "| body | 22 | 1.0 | 1.0 | ok |" in last
     assert not (state / "job" / "riac-journal.txt").exists()
 
 

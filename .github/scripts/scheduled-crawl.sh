@@ -6,7 +6,8 @@
 # and archives in output/, the job directory in job/. The workflow restores it
 # before this script and saves it after, so that an incremental crawl sees the
 # stored articles and a crawl cut by RIAC_TIME_LIMIT (CLOSESPIDER_TIMEOUT)
-# resumes where it stopped. The exit status is the crawl's verdict.
+# resumes where it stopped. The exit status is the crawl's verdict; on GitHub
+# Actions the crawl report is also appended, as Markdown, to the job summary.
 #
 # Environment: RIAC_STATE, RIAC_TIME_LIMIT (seconds), RIAC_BASE_URL (a mirror;
 # default: the live site), RIAC_SECTIONS, RIAC_LANG, RIAC_FULL (true/false),
@@ -24,4 +25,10 @@ if [[ -n "${RIAC_SECTIONS:-}" ]]; then args+=(-a "sections=$RIAC_SECTIONS"); fi
 if [[ -n "${RIAC_LANG:-}" ]]; then args+=(-a "lang=$RIAC_LANG"); fi
 if [[ "${RIAC_FULL:-false}" == "true" ]]; then args+=(-a "full=1"); fi
 
-exec "${RIAC:-.venv/bin/riac}" "${args[@]}"
+riac="${RIAC:-.venv/bin/riac}"
+status=0
+"$riac" "${args[@]}" || status=$?
+if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+  "$riac" report "$state/output" >> "$GITHUB_STEP_SUMMARY" || echo "the job summary could not be written" >&2
+fi
+exit "$status"

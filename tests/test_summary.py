@@ -1,0 +1,54 @@
+"""The crawl report as a Markdown job summary (crawl/summary.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from riac_scraper.crawl.summary import markdown, summary_of
+
+REPORT = {
+    "crawl_id": "20261202T000000Z-abcdef",
+    "finish_reason": "finished",
+    "finished": "2026-12-02T01:00:00Z",
+    "passed": False,
+    "incomplete": False,
+    "problems": ["coverage of authors@analytics 0.5 < 0.9"],
+    "articles": {
+        "all": {"new": 3, "changed": 1, "unchanged": 5, "failed": 2},
+        "en": {"new": 2, "changed": 1, "unchanged": 5, "failed": 0},
+        "ru": {"new": 1, "changed": 0, "unchanged": 0, "failed": 2},
+    },
+    "failures": {
+        "new": [{"stage": "download", "reason": "HTTP 404", "count": 1}],
+        "known": [{"stage": "validate", "reason": "missing | body", "count": 1}],
+    },
+    "coverage": {"title": {"pages": 30, "share": 1.0}, "authors@analytics": {"pages": 20, "share": 0.5}},
+    "coverage_not_judged": [],
+    "thresholds": {"RIAC_MIN_COVERAGE": {"title": 1.0, "authors@analytics": 0.9}},
+}
+
+
+def test_the_summary_gives_verdict_counts_failures_and_coverage_against_the_floors() -> None:
+    text = markdown(REPORT)
+    assert text.startswith("## Crawl 20261202T000000Z-abcdef: FAILED\n")
+    assert "- coverage of authors@analytics 0.5 < 0.9" in text
+    assert "| en | 2 | 1 | 5 | 0 |" in text and "| ru | 1 | 0 | 0 | 2 |" in text and "| all | 3 | 1 | 5 | 2 |" in text
+    assert "| download | 1 |" in text and "| validate | 1 |" in text
+    assert "| validate | missing \\| body | 1 |" in text  # a table cell cannot break the table
+    assert "| authors@analytics | 20 | 0.5 | 0.9 | **below** |" in text and "| title | 30 | 1.0 | 1.0 | ok |" in text
+
+
+def test_an_incomplete_crawl_that_passed_says_it_will_resume() -> None:
+    text = markdown({**REPORT, "passed": True, "incomplete": True, "problems": [], "failures": {}})
+    assert text.splitlines()[0].endswith(": passed, incomplete (the next run resumes it)")
+    assert "### Failures by stage\n\nNone." in text
+
+
+def test_a_missing_or_garbled_report_is_said_not_a_crash(tmp_path: Path) -> None:
+    assert "could not be read (FileNotFoundError)" in summary_of(tmp_path, "crawl-report.json")
+    (tmp_path / "crawl-report.json").write_text("[1, 2]")
+    assert "is not a crawl report (not an object)" in summary_of(tmp_path, "crawl-report.json")
+    garbled = {**REPORT, "failures": {"new": [{"stage": "x", "count": "many"}]}}
+    (tmp_path / "crawl-report.json").write_text(json.dumps(garbled))
+    assert "is not a crawl report" in summary_of(tmp_path, "crawl-report.json")
