@@ -145,7 +145,7 @@ def test_progress_lines_and_quiet_third_party_loggers(mirror: Mirror, tmp_path: 
     import io
     import logging
 
-    from riac_scraper.crawl.progress import quiet_third_party
+    from riac_scraper.crawl.quiet import quiet_third_party
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -158,3 +158,28 @@ def test_progress_lines_and_quiet_third_party_loggers(mirror: Mirror, tmp_path: 
     finally:
         logging.getLogger().removeHandler(handler)
     assert stream.getvalue() == "our own warning\n"
+
+
+def test_no_third_party_warning_or_error_reaches_a_crawls_log(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import SITE, page_path
+
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    empty = "https://russiancouncil.ru/en/news/riac-presents-report-on-digital-sovereignty/"
+    page_path(empty, site).write_text("<!-- a page with nothing on it -->\n")  # trafilatura and htmldate log ERRORs
+    for progress in ("30", "0"):  # with progress lines and without
+        with Mirror(site) as server:
+            result = run_crawl(
+                server.base_url, tmp_path / f"out-{progress}", "-s", f"RIAC_PROGRESS_INTERVAL={progress}"
+            )
+        assert (
+            "riac-presents-report-on-digital-sovereignty"
+            in (tmp_path / f"out-{progress}" / "crawl-report.json").read_text()
+        )
+        noise = re.findall(
+            r"\[(?:trafilatura|htmldate|courlan|justext|readability)[\w.]*\] (?:WARNING|ERROR|CRITICAL)", result.stderr
+        )
+        assert noise == [], result.stderr[-2000:]
+        assert "[trafilatura" not in result.stderr  # at INFO, their DEBUG lines are not shown either

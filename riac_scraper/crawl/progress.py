@@ -8,10 +8,6 @@ Every ``RIAC_PROGRESS_INTERVAL`` seconds (30) a log line at INFO::
 On a terminal, with ``rich`` installed (``pip install 'riac-scraper[progress]'``)
 and ``-s RIAC_PROGRESS=bar``, a progress bar instead.  "Known" grows while the
 listings are read, so the estimate firms up as the crawl goes.
-
-Third-party libraries that report problems they handled (trafilatura's
-"lxml parsing failed", htmldate's) log below WARNING: a crawl's WARNING and
-ERROR lines are its own.
 """
 
 from __future__ import annotations
@@ -25,31 +21,6 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
-
-QUIETED = ("trafilatura", "htmldate", "courlan", "justext", "readability")
-
-
-class _BelowWarning(logging.Filter):
-    """On a handler: a WARNING or worse from a quieted library becomes DEBUG,
-    and is dropped when the handler shows nothing below its own level."""
-
-    def __init__(self, handler: logging.Handler) -> None:
-        super().__init__()
-        self.handler = handler
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.split(".", 1)[0] in QUIETED and record.levelno >= logging.WARNING:
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-            return record.levelno >= self.handler.level
-        return True
-
-
-def quiet_third_party() -> None:
-    """What the fallback libraries log about problems they handled goes to DEBUG
-    (filters on the root logger's handlers, which every library's records reach)."""
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, _BelowWarning) for f in handler.filters):
-            handler.addFilter(_BelowWarning(handler))
 
 
 def _duration(seconds: float) -> str:
@@ -66,7 +37,6 @@ class CrawlProgress:
         self.interval = crawler.settings.getfloat("RIAC_PROGRESS_INTERVAL", 30.0)
         if self.interval <= 0:
             raise NotConfigured("progress reports are off")
-        quiet_third_party()
         self.crawler = crawler
         self.spider: Spider | None = None
         self.loop: task.LoopingCall | None = None

@@ -47,6 +47,7 @@ from riac_scraper.crawl.discovery import (
 )
 from riac_scraper.crawl.documents import CALLBACKS, DOCUMENTS, DocumentCallbacks, marks_done
 from riac_scraper.crawl.middlewares import ROBOTS_READ
+from riac_scraper.crawl.quiet import quiet_third_party
 from riac_scraper.crawl.walks import WalkPolicy, read_state
 from riac_scraper.items import Article, ArticleSeen, CrawlFailure, PageDone, PollSnapshot, grouping_reason
 from riac_scraper.pages.fetched import article_page
@@ -220,6 +221,7 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         groups = max(1, len(spider.listings()))
         spider.probe_quota = -(-spider.probe // groups)  # articles per section and language, rounded up
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(quiet_third_party, signal=signals.spider_opened)
         crawler.signals.connect(spider.on_robots, signal=ROBOTS_READ)
         spider.max_listing_pages = crawler.settings.getint("RIAC_MAX_LISTING_PAGES", 2000)
         spider.max_tag_pages = crawler.settings.getint("RIAC_MAX_TAG_PAGES", 100)
