@@ -23,7 +23,7 @@
 # Jupyter extension); its dependencies: `pip install 'riac-scraper[notebooks]'`.
 
 # %% tags=["parameters"]
-DATASETS = "output"  # the dataset directory (RIAC_DATASETS overrides it)
+DATASETS = "../output"  # the dataset directory, from this folder (RIAC_DATASETS overrides it)
 FIGURES = "."  # where the PNG files go (RIAC_FIGURES overrides it)
 
 # %%
@@ -33,8 +33,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 datasets = Path(os.environ.get("RIAC_DATASETS", DATASETS))
 figures = Path(os.environ.get("RIAC_FIGURES", FIGURES))
@@ -46,6 +48,10 @@ polls = pd.read_parquet(datasets / "polls")
 failures = pd.read_parquet(datasets / "failures")
 print(f"{len(articles)} articles, {len(authors)} author entries, {polls.poll_id.nunique()} polls")
 print(f"{len(failures)} failures")
+
+
+def short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def save(fig: plt.Figure, name: str) -> None:
@@ -63,8 +69,11 @@ per_month
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 4))
-per_month.unstack(["section", "lang"], fill_value=0).rename(index=str).plot(kind="bar", stacked=True, ax=ax)
+table = per_month.unstack(["section", "lang"], fill_value=0).rename(index=str)
+table.plot(kind="bar", stacked=True, ax=ax, colormap="tab20")  # 20 colours: no two series share one
+ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 ax.set(xlabel="month", ylabel="articles", title="Articles per month, by section and language")
+ax.legend(title="section, language", bbox_to_anchor=(1.01, 1), loc="upper left", fontsize="small")  # beside the bars
 save(fig, "articles_per_month")
 
 # %% [markdown]
@@ -84,6 +93,7 @@ top
 # %%
 fig, ax = plt.subplots(figsize=(8, 4))
 top.set_index("names").articles.sort_values().plot(kind="barh", ax=ax)
+ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 ax.set(xlabel="articles", ylabel="", title="Top authors (English and Russian counted once)")
 save(fig, "top_authors")
 
@@ -109,10 +119,21 @@ latest = polls[polls.observed_at == polls.groupby("poll_id").observed_at.transfo
 latest[["lang", "question", "option", "votes", "percent"]]
 
 # %%
-series = polls.pivot_table(index="observed_at", columns=["poll_id", "option_id"], values="votes", aggfunc="first")
-fig, ax = plt.subplots(figsize=(8, 4))
-series.plot(ax=ax, marker="o", legend=False)
-ax.set(xlabel="snapshot", ylabel="votes", title=f"Votes per option over time ({polls.poll_id.nunique()} polls)")
+# One panel per poll, one line per option, the snapshot dates on the x axis.
+shown = polls.groupby("poll_id").observed_at.nunique().sort_values(ascending=False).index[:6]
+fig, axes = plt.subplots(len(shown), 1, figsize=(9, 2.6 * len(shown)), squeeze=False)
+for ax, poll_id in zip(axes[:, 0], shown, strict=True):
+    poll = polls[polls.poll_id == poll_id].sort_values("observed_at")
+    unlabeled = "option " + (poll.option_index + 1).astype(str) + " (no label)"
+    for label, option in poll.groupby(poll.option.fillna(unlabeled), sort=False):
+        ax.plot(option.observed_at, option.votes, marker="o", label=short(label, 45))
+    ax.set_title(f"{short(poll.question.iloc[0], 60)} ({poll.lang.iloc[0]})", fontsize="medium")
+    ax.set(ylabel="votes")
+    dates = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(dates)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(dates))
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize="small")
+fig.suptitle(f"Votes per option at each snapshot ({polls.poll_id.nunique()} polls, {len(shown)} shown)")
 save(fig, "polls_over_time")
 
 # %% [markdown]
@@ -125,12 +146,16 @@ print(f"{len(pairs)} articles in both languages")
 pairs
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 3.5))
-both = articles.url.isin(articles.translation_url)
-articles.assign(both=both).groupby(["lang", "both"], observed=True).size().unstack(fill_value=0).plot(
-    kind="bar", stacked=True, ax=ax
-)
+# The same rule as the table: an article whose translation link names a stored article.
+both = articles.translation_url.isin(articles.url).map({True: "with the other version", False: "without"})
+counts = articles.assign(both=both).groupby(["lang", "both"], observed=True).size().unstack(fill_value=0)
+assert counts.loc["en"].get("with the other version", 0) == len(pairs)  # the plot says what the table says
+fig, ax = plt.subplots(figsize=(7, 3.5))
+counts.plot(kind="bar", stacked=True, ax=ax)
+for container in ax.containers:
+    ax.bar_label(container, label_type="center")
 ax.set(xlabel="language", ylabel="articles", title="Articles with a version in the other language")
+ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left")
 save(fig, "pairs")
 
 # %% [markdown]
