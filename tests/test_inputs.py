@@ -80,3 +80,9 @@ def test_mirror_on_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str])
         port = taken.getsockname()[1]
         status, line = run(capsys, "mirror", "--port", str(port))
     assert status == 2 and line.startswith(f"riac: cannot serve on 127.0.0.1:{port}: ")
+
+
+@pytest.mark.parametrize("argv", [["--pages", "0"], ["--large", "-1", "--commit"], ["--sample", "0"], ["--new", "-1"]])
+def test_the_benchmark_refuses_sizes_it_cannot_measure(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    status, line = run(capsys, "bench", *argv)
+    assert status == 2 and "take" in line and line.startswith("riac bench: error: --")

@@ -643,6 +643,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    for flag in ("pages", "large", "sample"):
+        if getattr(args, flag) < 1:
+            parser.error(f"--{flag} takes a number of 1 or more, got {getattr(args, flag)}")
+    if args.new < 0 or args.edited < 0:
+        parser.error("--new and --edited take 0 or more")
     if args.child == "commit":
         print(json.dumps(_child_commit(args.pages)))
         return 0
