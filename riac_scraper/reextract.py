@@ -118,7 +118,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
     found_by: dict[str, list[str]] = {}
     with open(path, "rb") as fh:
         records = ArchiveIterator(fh, check_digests="raise")
-        read = end = 0
+        read = end = responses = ours = 0
         try:
             for record in records:
                 if record.format != "warc":
@@ -130,8 +130,9 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                     crawl = info["riac-crawl-id"] if is_crawl_id(info.get("riac-crawl-id")) else run_id
                 elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
                     found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
-                else:
-                    _response(record, records, name, base_url, run_id, rows, add_polls)
+                elif record.rec_type == "response":
+                    responses += 1
+                    ours += _response(record, records, name, base_url, run_id, rows, add_polls)
                 end = records.get_record_offset() + records.get_record_length()  # the record read to its end
                 if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut short
                     records.offset = records.get_record_offset()
@@ -147,8 +148,10 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
             offset = records.offset  # where the record that could not be read starts
             reason = f"damaged archive record in {name} at offset {offset}: {_first_line(exc)}"
             damaged.append(reason)
-            at = dt.datetime.now(dt.UTC)
+            at = dt.datetime.now(dt.UTC)  # when the damage was found
             rows["failures"].append(failure_row(CrawlFailure(f"{site.ORIGIN}/", "archive", reason[:300], at), run_id))
+    if responses and not ours:
+        damaged.append(f"{name} holds {responses} responses and no page of {site.ORIGIN}: a WARC of another site?")
     return {
         **{dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS},
         FOUND_BY: json.dumps(found_by).encode(),
@@ -169,15 +172,17 @@ def _response(
     run_id: str,
     rows: dict[str, list[dict[str, Any]]],
     add_polls: Callable[[list[PollSnapshot]], None],
-) -> None:
-    """The rows of one response record, added to ``rows``."""
-    if record.rec_type != "response" or record.http_headers is None:
-        return
+) -> bool:
+    """The rows of one response record, added to ``rows``; whether it is a page of the site."""
+    if record.http_headers is None:
+        return False
     canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
     kind = classify(canonical) if canonical else None
     home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
-    if canonical is None or (kind is None and home is None):
-        return  # robots.txt and pages outside the site's article, listing and home paths
+    if canonical is None:
+        return False  # another site's page
+    if kind is None and home is None:
+        return True  # robots.txt and the site's pages outside its article, listing and home paths
     fetched_at = iso_date_to_datetime(record.rec_headers.get_header("WARC-Date"), tz_aware=True)
     status = int(record.http_headers.get_statuscode() or 0)
     body = record.content_stream().read()
@@ -187,7 +192,7 @@ def _response(
         if status == 200 and is_html(body, headers["Content-Type"]):
             sel = Selector(text=decode_html(body, headers["Content-Type"]), type="html")
             add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls)
-        return
+        return True
     item = article_page(body, status, headers, canonical, fetched_at)
     if isinstance(item, Article):
         item.warc_file, item.warc_offset = name, offset
@@ -196,10 +201,11 @@ def _response(
         if failure is None:
             rows["articles"].append(article_row(item, run_id))
             add_polls(item.polls)
-            return
+            return True
         item = failure
     if isinstance(item, CrawlFailure):
         rows["failures"].append(failure_row(item, run_id))
+    return True
 
 
 # ------------------------------------------------------------------ running

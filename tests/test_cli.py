@@ -42,6 +42,7 @@ def one_line(stderr: str | bytes) -> str:
             "riac: RIAC_MAX_FAILURE_SHARE must be a number from 0 to 1, got 'lots'",
         ),
         (["-s", "RIAC_MIN_ARTICLES=-1"], "riac: RIAC_MIN_ARTICLES must be 0 or more, got '-1'"),
+        (["-s", "RIAC_MAX_LISTING_PAGES=0"], "riac: RIAC_MAX_LISTING_PAGES must be 1 or more, got '0'"),
         (["-s", "RIAC_MIN_ARTICLE=5"], "riac: unknown setting RIAC_MIN_ARTICLE; did you mean RIAC_MIN_ARTICLES?"),
     ],
 )

@@ -86,3 +86,36 @@ def test_mirror_on_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str])
 def test_the_benchmark_refuses_sizes_it_cannot_measure(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     status, line = run(capsys, "bench", *argv)
     assert status == 2 and "take" in line and line.startswith("riac bench: error: --")
+
+
+@pytest.mark.parametrize("crawl_id", ["../../output", "../../../victim", "20261202T000000Z-abc/../x", "", "x y"])
+def test_a_tampered_journal_crawl_id_is_one_line_and_deletes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crawl_id: str
+) -> None:
+    job, output, victim = tmp_path / "state" / "job", tmp_path / "state" / "output", tmp_path / "victim"
+    for folder in (job, output / "articles", victim):
+        folder.mkdir(parents=True)
+    (output / "articles" / "keep.parquet").write_bytes(b"rows")
+    (job / "riac-journal.txt").write_text(f"crawl {crawl_id}\nrequest listing https://russiancouncil.ru/en/\n")
+    status, line = run(
+        capsys, "crawl", "--output", str(output), "-s", f"JOBDIR={job}", "-a", "base_url=http://127.0.0.1:9"
+    )
+    assert status == 2 and line.startswith("riac: ") and "which is no crawl id: move the job directory away" in line
+    assert (output / "articles" / "keep.parquet").read_bytes() == b"rows" and victim.is_dir()
+
+
+def test_a_journal_that_is_not_text_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "riac-journal.txt").write_bytes(b"crawl \xff\xfe\n")
+    status, line = run(
+        capsys, "crawl", "--output", str(tmp_path / "o"), "-s", f"JOBDIR={job}", "-a", "base_url=http://127.0.0.1:9"
+    )
+    assert status == 2 and "is not a crawl journal (not UTF-8 text at byte 6)" in line
+
+
+def test_a_store_refuses_a_crawl_id_that_is_a_path(tmp_path: Path) -> None:
+    from riac_scraper.storage.store import DatasetStore
+
+    with pytest.raises(ValueError, match="names files"):
+        DatasetStore(tmp_path, crawl_id="../x")

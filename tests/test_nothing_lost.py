@@ -182,7 +182,8 @@ def test_an_endless_listing_ends_and_a_too_long_url_is_a_failure(tmp_path: Path)
         )  # fmt: skip
     listing_pages = [t for t in server.requests if t.startswith("/en/news/?") or t == "/en/news/"]
     assert len(listing_pages) == 6  # the first page and five more
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 1  # a listing not read to its end fails the crawl, saying so
+    assert "the en/news listing has pages past RIAC_MAX_LISTING_PAGES=5" in result.stderr
     reasons = failures(tmp_path / "out")
     (long_url,) = [u for u in reasons if long_slug in u]
     assert reasons[long_url].startswith("URL longer than URLLENGTH_LIMIT=2083 characters")
@@ -337,3 +338,22 @@ def test_a_30_mb_robots_txt_is_read_in_its_first_500_kib(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr[-2000:]
     assert "/en/news/" not in server.requests and server.requests["/en/analytics-and-comments/analytics/"] == 1
     assert failures(tmp_path / "out")["https://russiancouncil.ru/en/news/"] == "IgnoreRequest: Forbidden by robots.txt"
+
+
+def test_a_next_listing_page_too_long_to_fetch_is_a_failure_row(tmp_path: Path) -> None:
+    long_page = "2" + "0" * 2100  # a page number no server means, making a URL past URLLENGTH_LIMIT
+
+    def answer(target: str):  # type: ignore[no-untyped-def]
+        if target == "/en/news/":
+            links = "".join(f'<a href="/en/news/story-{n}/">Story {n}</a> ' for n in range(3))
+            return 200, {}, page(f"{links} <a href='/en/news/?PAGEN_1={long_page}'>Next</a>")
+        if target.startswith("/en/news/story-"):
+            return 200, {}, article_html(f"Story {target}")
+        return None
+
+    with Scripted(answers=answer, root=None) as server:
+        run_crawl(server.base_url, tmp_path / "out", "-a", "sections=news", "-a", "lang=en")
+    reasons = failures(tmp_path / "out")
+    (listing,) = [u for u in reasons if long_page in u]
+    assert listing.startswith("https://russiancouncil.ru/en/news/?PAGEN_1=")
+    assert reasons[listing].startswith("URL longer than URLLENGTH_LIMIT=2083 characters")

@@ -144,3 +144,38 @@ def test_ctrl_c_exits_130_and_leaves_what_was_read_for_recover(
     assert list((output / ".staging").iterdir())
     assert cli.main(["recover", str(output)]) == 0
     assert len(pd.read_parquet(output / "articles")) == len(pd.read_parquet(clean_crawl / "articles"))
+
+
+def _warc(path: Path, pages: dict[str, bytes], content_type: str = "text/html; charset=utf-8") -> Path:
+    """A WARC file of responses, written with warcio."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri, body in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            payload = io.BytesIO(body)
+            record = writer.create_warc_record(uri, "response", payload=payload, length=len(body), http_headers=headers)
+            writer.write_record(record)
+    return path
+
+
+def test_a_warc_of_another_site_says_so_and_exits_1(tmp_path: Path) -> None:
+    path = _warc(tmp_path / "other.warc.gz", {"https://example.com/": b"<html><body>Elsewhere</body></html>"})
+    result = run_riac("reextract", str(path), "--output", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert one_line(result.stderr) == (
+        "riac: other.warc.gz holds 1 responses and no page of https://russiancouncil.ru: a WARC of another site?"
+    )
+
+
+def test_a_home_or_listing_page_whose_html_is_json_gives_no_traceback(tmp_path: Path) -> None:
+    pages = {
+        "https://russiancouncil.ru/en/": b'{"not": "html"}',
+        "https://russiancouncil.ru/en/news/": b"[1, 2, 3]",
+    }
+    result = run_riac("reextract", str(_warc(tmp_path / "json.warc.gz", pages)), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0 and b"Traceback" not in result.stderr

@@ -158,6 +158,12 @@ class CrawlMonitor:
                     f"below the RIAC_MIN_COVERAGE threshold {floor:.0%}"
                 )
         problems += self._discovery_problems()
+        prefix = "riac/listings/capped/"
+        for key, cap in sorted((k, v) for k, v in stats.get_stats().items() if k.startswith(prefix)):
+            problems.append(
+                f"the {key.removeprefix(prefix)} listing has pages past RIAC_MAX_LISTING_PAGES={cap}: "
+                "the crawl did not read it to its end"
+            )
         failed = len(tally.failed)
         accounted = tally.articles + tally.unchanged + failed + listing_pages
         if accounted and failed / accounted > t.max_failure_share:

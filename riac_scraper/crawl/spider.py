@@ -453,7 +453,7 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
     @marks_done
     def parse_listing(
         self, response: Response, canonical: str
-    ) -> Iterator[scrapy.Request | ArticleSeen | PollSnapshot]:
+    ) -> Iterator[scrapy.Request | ArticleSeen | PollSnapshot | CrawlFailure]:
         here = classify(canonical)
         if not isinstance(response, TextResponse) or here is None:
             return
@@ -520,6 +520,11 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
             if url not in self.listing_requested:
                 self.listing_requested.add(url)
                 self.listing_pages[listing] += 1
+                if self._too_long(url):  # Scrapy would drop it with an INFO line: the rest of the listing with it
+                    fetch = fetch_url(url, self.base_url)
+                    reason = f"URL longer than URLLENGTH_LIMIT={self.max_url_length} characters ({len(fetch)})"
+                    yield CrawlFailure(url, "download", reason, dt.datetime.now(dt.UTC))
+                    continue
                 yield self._request(url, self.parse_listing, page_kind)
 
     def _walk_ends(self, listing: tuple[str, str], entries: dict[str, str]) -> bool:

@@ -52,15 +52,19 @@ def _share(name: str, value: Any) -> float:
     return share
 
 
-def read_count(name: str, value: Any) -> int:
-    """A whole-number setting of 0 or more, or a SettingError naming it."""
+def read_count(name: str, value: Any, minimum: int = 0) -> int:
+    """A whole-number setting of ``minimum`` or more, or a SettingError naming it."""
     try:
         count = int(str(value))
     except (TypeError, ValueError):
         raise SettingError(f"{name} must be a whole number, got {value!r}") from None
-    if count < 0:
-        raise SettingError(f"{name} must be 0 or more, got {value!r}")
+    if count < minimum:
+        raise SettingError(f"{name} must be {minimum} or more, got {value!r}")
     return count
+
+
+# Caps on the pages a crawl reads: a cap of 0 would read nothing and call it done.
+CAPS = {"RIAC_MAX_LISTING_PAGES": 2000, "RIAC_MAX_TAG_PAGES": 100}
 
 
 def _coverage(value: Any) -> dict[str, float]:
@@ -104,6 +108,8 @@ def check_setting_names(settings: Any) -> None:
 def read_thresholds(settings: Any) -> Thresholds:
     """The thresholds in force for a crawl with these (Scrapy) settings."""
     check_setting_names(settings)
+    for name, default in CAPS.items():
+        read_count(name, settings.get(name, default), minimum=1)
     return Thresholds(
         min_coverage=_coverage(settings.get("RIAC_MIN_COVERAGE", defaults.RIAC_MIN_COVERAGE)),
         min_coverage_pages=read_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),

@@ -28,9 +28,28 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from riac_scraper.storage.store import new_crawl_id
+from riac_scraper.storage.outputdir import OutputError
+from riac_scraper.storage.store import is_crawl_id, new_crawl_id
 
 JOURNAL_NAME = "riac-journal.txt"
+
+
+_MOVE = "move the job directory away to start a new crawl"
+
+
+def read_journal(path: Path) -> str:
+    """The journal's text; one that is not UTF-8 text is no journal of ours."""
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{path} is not a crawl journal (not UTF-8 text at byte {exc.start}): {_MOVE}") from exc
+
+
+def check_journal(jobdir: str | Path) -> None:
+    """Raise OutputError, one line, when the job directory's journal cannot be resumed safely."""
+    path = Path(jobdir) / JOURNAL_NAME
+    if path.is_file():
+        CrawlJournal._check(path)
 
 
 class CrawlJournal:
@@ -44,7 +63,7 @@ class CrawlJournal:
         self.found: dict[tuple[str, str], None] = {}  # (source, article URL), in the order found
         self.marks: dict[str, dict[str, str]] = {}  # name -> key -> value, the last written wins
         if self.path.exists():
-            self._replay(self.path.read_text("utf-8"))
+            self._replay(read_journal(self.path))
         self.resumed = self.crawl_id is not None
         shutil.rmtree(self.path.parent / "requests.queue", ignore_errors=True)
         (self.path.parent / "requests.seen").unlink(missing_ok=True)
@@ -58,6 +77,8 @@ class CrawlJournal:
         for line in lines[:-1]:  # the last piece is empty, or a line cut short by a kill
             word, _, rest = line.partition(" ")
             if word == "crawl":
+                if not is_crawl_id(rest):  # it names staging, archive and poll files: never a path
+                    raise OutputError(f"{self.path} names the crawl {rest[:80]!r}, which is no crawl id: {_MOVE}")
                 self.crawl_id = rest
             elif word == "request":
                 kind, _, url = rest.partition(" ")
@@ -74,6 +95,13 @@ class CrawlJournal:
                 name, _, pair = rest.partition(" ")
                 key, _, value = pair.partition(" ")
                 self.marks.setdefault(name, {})[key] = value
+
+    @staticmethod
+    def _check(path: Path) -> None:
+        for line in read_journal(path).split("\n")[:-1]:
+            word, _, rest = line.partition(" ")
+            if word == "crawl" and not is_crawl_id(rest):
+                raise OutputError(f"{path} names the crawl {rest[:80]!r}, which is no crawl id: {_MOVE}")
 
     def _write(self, line: str) -> None:
         self._file.write(line + "\n")

@@ -63,6 +63,9 @@ def new_crawl_id() -> str:
 CRAWL_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")  # what new_crawl_id makes: safe in a file name
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a file name part: no separator, no dot-dot
+
+
 def is_crawl_id(value: object) -> bool:
     return isinstance(value, str) and CRAWL_ID.fullmatch(value) is not None
 
@@ -124,6 +127,8 @@ def _staged_tables(path: Path) -> Iterator[pa.Table]:
 class DatasetStore:
     def __init__(self, root: str | os.PathLike[str], crawl_id: str | None = None) -> None:
         self.root = Path(root)
+        if crawl_id is not None and not SAFE_NAME.fullmatch(crawl_id):
+            raise ValueError(f"a crawl id names files: {crawl_id[:80]!r} is not one")
         self.crawl_id = crawl_id or new_crawl_id()
         self.staging = self.root / ".staging" / self.crawl_id
         self.tmp = self.root / ".writing"  # temporary files, never inside a dataset folder

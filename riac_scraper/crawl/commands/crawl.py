@@ -20,6 +20,7 @@ from scrapy.exceptions import UsageError
 from riac_scraper.crawl.spider import SpiderArgumentError, check_arguments
 from riac_scraper.crawl.thresholds import SettingError, read_thresholds
 from riac_scraper.crawl.walks import WalkPolicy
+from riac_scraper.storage.journal import check_journal
 from riac_scraper.storage.outputdir import OutputError, OutputLock
 
 USAGE_ERRORS = (OutputError, SettingError, SpiderArgumentError)
@@ -30,6 +31,8 @@ def prepare(settings: Any, spider_arguments: dict[str, str]) -> OutputLock:
     output directory: every mistake is found before the first request."""
     check_arguments(spider_arguments)
     read_thresholds(settings)
+    if jobdir := settings.get("JOBDIR"):
+        check_journal(jobdir)
     WalkPolicy.from_settings(settings)
     return OutputLock(settings.get("RIAC_OUTPUT")).acquire()
 
