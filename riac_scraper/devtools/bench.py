@@ -17,7 +17,8 @@ One run:
 
 ``--extraction-only`` runs (c) and (e) alone.  ``--commit`` measures (g)
 alone: the commit of ``--pages`` and of ``--large`` staged articles, each in
-a child process (CPU, wall time, peak RSS).  ``--incremental`` measures (f)
+a child process (CPU, wall time, peak RSS).  ``--poll N`` measures (h): the
+extraction of a mirror page whose poll has N options.  ``--incremental`` measures (f)
 alone: a full crawl, an incremental re-crawl of the unchanged site, and one
 after articles were added and edited all over the listings, each request
 counted, and whether the re-crawl found every change.  Each crawl runs in a fresh child
@@ -611,6 +612,29 @@ def _child_commit(articles: int) -> dict[str, Any]:
     return {"articles": articles, "cpu_s": round(cpu, 2), "wall_s": round(wall, 2), "peak_rss_mb": round(peak)}
 
 
+def poll_cost(options: int) -> float:
+    """(h): CPU seconds to extract a mirror article page whose poll has ``options`` options."""
+    from riac_scraper.api import extract
+
+    path = "/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
+    page = resolve(BUNDLED_MIRROR, path)
+    assert page is not None
+    html = page.read_text("utf-8")
+    rows = "".join(
+        f'<div class="poll__option"><div class="poll__label">Option number {i}</div>'
+        f'<div class="poll__result">{i % 97} (1%)</div></div>'
+        for i in range(options)
+    )
+    question = html.index('<div class="poll__question">')
+    first = html.index('<div class="poll__option">', question)
+    html = html[:first] + rows + html[first:]
+    cpu = time.process_time()
+    extracted = extract(html.encode("utf-8"), ORIGIN + path)
+    cpu = time.process_time() - cpu
+    assert len(extracted["polls"]) >= options
+    return cpu
+
+
 def commit_cost(sizes: list[int]) -> list[dict[str, Any]]:
     """(g): the commit at each size, each in a fresh child process."""
     figures = []
@@ -639,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--commit", action="store_true", help="only time the commit (g) of --pages and of --large staged articles"
     )
+    parser.add_argument("--poll", type=int, metavar="OPTIONS", help="only time a poll of OPTIONS options (h)")
     parser.add_argument("--child", choices=["bare", "full", "commit"], help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -653,6 +678,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child:
         print(json.dumps(_child_crawl(args.child, args.base_url, args.pages, args.output)))
+        return 0
+    if args.poll is not None:
+        if args.poll < 1:
+            parser.error(f"--poll takes a number of 1 or more, got {args.poll}")
+        cpu = poll_cost(args.poll)
+        print(f"(h) a page with a poll of {args.poll:,} options: {cpu:.2f} s CPU")
+        print(f"ratios: poll page CPU {cpu:.2f} s (target < 1 s at 40,000 options)")
         return 0
     if args.commit:
         small, large = commit_cost([args.pages, args.large])

@@ -250,6 +250,7 @@ def article_row(article: Article, crawl_id: str = "") -> dict[str, Any]:
 
 def poll_rows(poll: PollSnapshot, crawl_id: str) -> list[dict[str, Any]]:
     """The rows of a poll snapshot; ``poll_group`` is set when the crawl is committed."""
+    total = poll.total_votes  # a sum over the options: taken once, not once per option
     return [
         {
             "poll_id": poll.poll_id,
@@ -261,7 +262,7 @@ def poll_rows(poll: PollSnapshot, crawl_id: str) -> list[dict[str, Any]]:
             "option": option.option,
             "votes": option.votes,
             "percent": option.percent,
-            "total_votes": poll.total_votes,
+            "total_votes": total,
             "observed_at": poll.observed_at,
             "source_url": poll.source_url,
             "crawl_id": crawl_id,
