@@ -187,3 +187,9 @@ def assert_one_truth(output: Path, clean: Path) -> None:
             for root in (output, clean)
         )
         pd.testing.assert_frame_equal(got, want, obj=name)
+
+
+def one_line(stderr: str | bytes) -> str:
+    text = stderr.decode() if isinstance(stderr, bytes) else stderr
+    assert "Traceback" not in text, text[-2000:]
+    return text.strip().splitlines()[-1]

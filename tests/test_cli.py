@@ -14,15 +14,9 @@ import pytest
 
 from riac_scraper import __version__
 from riac_scraper.devtools.mirror import Mirror
-from tests.conftest import ROOT, SEED_URL, run_crawl, run_riac
+from tests.conftest import ROOT, SEED_URL, one_line, run_crawl, run_riac
 
 pytestmark = pytest.mark.e2e
-
-
-def one_line(stderr: str | bytes) -> str:
-    text = stderr.decode() if isinstance(stderr, bytes) else stderr
-    assert "Traceback" not in text, text[-2000:]
-    return text.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize(

@@ -13,15 +13,9 @@ import pytest
 from riac_scraper import reextract as module
 from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.reextract import ArchiveError, archive_paths, reextract
-from tests.conftest import SITE, assert_one_truth, run_crawl, run_riac
+from tests.conftest import SITE, assert_one_truth, one_line, run_crawl, run_riac
 
 pytestmark = pytest.mark.e2e
-
-
-def one_line(stderr: bytes) -> str:
-    text = stderr.decode()
-    assert "Traceback" not in text, text[-2000:]
-    return text.strip().splitlines()[-1]
 
 
 def warc(output: Path) -> Path:

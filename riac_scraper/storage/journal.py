@@ -49,7 +49,17 @@ def check_journal(jobdir: str | Path) -> None:
     """Raise OutputError, one line, when the job directory's journal cannot be resumed safely."""
     path = Path(jobdir) / JOURNAL_NAME
     if path.is_file():
-        CrawlJournal._check(path)
+        for line in read_journal(path).split("\n")[:-1]:
+            word, _, rest = line.partition(" ")
+            if word == "crawl":
+                _crawl_id(path, rest)
+
+
+def _crawl_id(path: Path, value: str) -> str:
+    """The journal's crawl id: it names staging, archive and poll files, so never a path."""
+    if not is_crawl_id(value):
+        raise OutputError(f"{path} names the crawl {value[:80]!r}, which is no crawl id: {_MOVE}")
+    return value
 
 
 class CrawlJournal:
@@ -77,9 +87,7 @@ class CrawlJournal:
         for line in lines[:-1]:  # the last piece is empty, or a line cut short by a kill
             word, _, rest = line.partition(" ")
             if word == "crawl":
-                if not is_crawl_id(rest):  # it names staging, archive and poll files: never a path
-                    raise OutputError(f"{self.path} names the crawl {rest[:80]!r}, which is no crawl id: {_MOVE}")
-                self.crawl_id = rest
+                self.crawl_id = _crawl_id(self.path, rest)
             elif word == "request":
                 kind, _, url = rest.partition(" ")
                 self.requested.setdefault(url, kind)
@@ -95,13 +103,6 @@ class CrawlJournal:
                 name, _, pair = rest.partition(" ")
                 key, _, value = pair.partition(" ")
                 self.marks.setdefault(name, {})[key] = value
-
-    @staticmethod
-    def _check(path: Path) -> None:
-        for line in read_journal(path).split("\n")[:-1]:
-            word, _, rest = line.partition(" ")
-            if word == "crawl" and not is_crawl_id(rest):
-                raise OutputError(f"{path} names the crawl {rest[:80]!r}, which is no crawl id: {_MOVE}")
 
     def _write(self, line: str) -> None:
         self._file.write(line + "\n")
