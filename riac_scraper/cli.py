@@ -317,6 +317,10 @@ def cmd_show_page(args: argparse.Namespace) -> int:
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from riac_scraper.reextract import info_of as _info_of
+    from riac_scraper.urls import site_url
 
     output = Path(args.output)
     if not (output / "articles").is_dir():
@@ -332,14 +336,26 @@ def cmd_show_page(args: argparse.Namespace) -> int:
     if not row["warc_file"]:
         print(f"riac: article {args.article_id} was stored without an archive record", file=sys.stderr)
         return 2
-    path = Path(args.archive or output / "archive") / row["warc_file"]
+    name, offset = row["warc_file"], row["warc_offset"]
+    if Path(name).name != name or name in (".", "..") or "\\" in name or not isinstance(offset, int) or offset < 0:
+        # a dataset column is data: it names a file in the archive folder, never a path out of it
+        print(f"riac: article {args.article_id} names no archive record: {name!r} at {offset!r}", file=sys.stderr)
+        return 2
+    path = Path(args.archive or output / "archive") / name
     try:
         with path.open("rb") as fh:
-            fh.seek(row["warc_offset"])
+            first = next(iter(ArchiveIterator(fh)))
+            base = _info_of(first).get("riac-base-url") or None if first.rec_type == "warcinfo" else None
+            fh.seek(offset)
             record = next(iter(ArchiveIterator(fh)))
             body = record.content_stream().read()
-    except (OSError, StopIteration) as exc:
+    except (OSError, StopIteration, ArchiveLoadFailed) as exc:
         print(f"riac: cannot read the record of {row['url']} in {path}: {exc}", file=sys.stderr)
+        return 1
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if record.rec_type != "response" or site_url(uri, base) != row["url"]:
+        found = f"{record.rec_type} {uri}"
+        print(f"riac: the record at {name}:{offset} is not {row['url']} (it is {found})", file=sys.stderr)
         return 1
     print(f"riac: {row['url']} as received {record.rec_headers.get_header('WARC-Date')}", file=sys.stderr)
     sys.stdout.buffer.write(body)

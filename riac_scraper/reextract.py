@@ -81,7 +81,7 @@ def archive_paths(patterns: Iterable[str]) -> list[Path]:
     return found
 
 
-def _info(record: Any) -> dict[str, str]:
+def info_of(record: Any) -> dict[str, str]:
     text = record.content_stream().read().decode("utf-8", "replace")
     fields = (line.partition(":") for line in text.splitlines())
     return {name.strip(): value.strip() for name, sep, value in fields if sep}
@@ -125,7 +125,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
                     raise ArchiveLoadFailed(f"{record.format.upper()} records, not WARC ones")
                 read += 1
                 if record.rec_type == "warcinfo":
-                    info = _info(record)
+                    info = info_of(record)
                     base_url = info.get("riac-base-url") or None
                     crawl = info["riac-crawl-id"] if is_crawl_id(info.get("riac-crawl-id")) else run_id
                 elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:

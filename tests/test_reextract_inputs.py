@@ -173,3 +173,31 @@ def test_a_home_or_listing_page_whose_html_is_json_gives_no_traceback(tmp_path: 
     }
     result = run_riac("reextract", str(_warc(tmp_path / "json.warc.gz", pages)), "--output", str(tmp_path / "out"))
     assert result.returncode == 0 and b"Traceback" not in result.stderr
+
+
+def _tampered(clean: Path, where: Path, **values: object) -> str:
+    """A copy of the clean crawl's output with one article row's columns changed; its id."""
+    shutil.copytree(clean, where)
+    part = where / "articles" / "lang=en" / "part-0.parquet"
+    table = pd.read_parquet(part)
+    for column, value in values.items():
+        table[column] = table[column].astype(object)
+        table.at[0, column] = value
+    table.to_parquet(part)
+    return str(table.at[0, "article_id"])
+
+
+@pytest.mark.parametrize("name", ["../../outside.warc.gz", "/etc/passwd", "..", "a\\\\b.warc.gz"])
+def test_show_page_follows_no_warc_file_out_of_the_archive(clean_crawl: Path, tmp_path: Path, name: str) -> None:
+    article = _tampered(clean_crawl, tmp_path / "out", warc_file=name)
+    result = run_riac("show-page", article, "--output", str(tmp_path / "out"))
+    assert result.returncode == 2 and "names no archive record" in one_line(result.stderr)
+
+
+def test_show_page_checks_that_the_record_is_the_rows_page(clean_crawl: Path, tmp_path: Path) -> None:
+    articles = pd.read_parquet(clean_crawl / "articles" / "lang=en" / "part-0.parquet")
+    other = int(articles.at[1, "warc_offset"])  # another article's record
+    article = _tampered(clean_crawl, tmp_path / "out", warc_offset=other)
+    result = run_riac("show-page", article, "--output", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"is not {articles.at[0, 'url']} (it is response " in one_line(result.stderr)
