@@ -131,6 +131,8 @@ class CrawlMonitor:
         problems = []
         if (error := stats.get_value("riac/commit_error")) is not None:
             problems.append(f"the datasets could not be written: {error}; the next crawl into it folds them in")
+        if (archive := stats.get_value("riac/archive_error")) is not None:
+            problems.append(f"the archive could not be written: {archive}; pages after it have no archive record")
         if (robots := stats.get_value("riac/robots/disallow_all")) is not None:
             problems.append(f"{robots}: read as disallowing every page (RFC 9309)")
         if self._incomplete(reason):

@@ -41,6 +41,7 @@ from warcio.warcwriter import WARCWriter
 
 from riac_scraper import __version__
 from riac_scraper.items import FOUND_BY_URI
+from riac_scraper.storage.outputdir import describe
 
 WARC_VERSION = "WARC/1.1"
 # Headers that described how the body travelled, not the body as stored.
@@ -92,6 +93,7 @@ class WarcArchive:
         self.path: Path | None = None
         self.fd: int | None = None
         self.size = 0
+        self.broken: str | None = None  # why archiving stopped
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -109,10 +111,14 @@ class WarcArchive:
         self.base_url = getattr(spider, "base_url", None)
         self.crawl_id = self.crawler.stats.get_value("riac/crawl_id") if self.crawler.stats else None
         self.crawl_id = self.crawl_id or "crawl"
-        self.directory.mkdir(parents=True, exist_ok=True)
-        earlier = sorted(self.directory.glob(f"{self.crawl_id}-*.warc.gz"))
-        for path in earlier:  # a resumed crawl: its files end with whole records
-            repair(path)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            earlier = sorted(self.directory.glob(f"{self.crawl_id}-*.warc.gz"))
+            for path in earlier:  # a resumed crawl: its files end with whole records
+                repair(path)
+        except OSError as exc:
+            self._failed(exc)
+            return
         if earlier:
             self.counter = max(int(p.name.rsplit("-", 1)[1].split(".")[0]) for p in earlier)
 
@@ -135,15 +141,27 @@ class WarcArchive:
         self._append(buffer.getvalue())
 
     def _append(self, data: bytes) -> int:
-        """Appends ``data`` in one write; returns the offset it starts at."""
+        """Appends ``data``; returns the offset it starts at, the file's size
+        before the write.  A write that fails partway (a full disk) is cut off
+        at once, so that no later record starts after stray bytes."""
         assert self.fd is not None
-        offset = self.size
+        offset = os.fstat(self.fd).st_size
         view = memoryview(data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
-        self.size += len(data)
+        try:
+            while view:
+                written = os.write(self.fd, view)
+                view = view[written:]
+        except OSError:
+            os.ftruncate(self.fd, offset)
+            raise
+        self.size = offset + len(data)
         return offset
+
+    def _failed(self, exc: OSError) -> None:
+        """Archiving stops and the crawl fails: rows after this point would have no record."""
+        self._close()
+        self.broken = describe(exc)
+        self.crawler.stats.set_value("riac/archive_error", f"{describe(exc)} (in {self.directory})")
 
     def _close(self) -> None:
         if self.fd is not None:
@@ -152,6 +170,14 @@ class WarcArchive:
 
     # -------------------------------------------------------------- records
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        if self.broken:
+            return
+        try:
+            self._archive(response, request)
+        except OSError as exc:
+            self._failed(exc)
+
+    def _archive(self, response: Response, request: Request) -> None:
         if self.fd is None or self.size >= self.max_bytes:
             self._open_next()
         assert self.path is not None
@@ -210,7 +236,10 @@ class WarcArchive:
                 FOUND_BY_URI, "metadata", payload=io.BytesIO(payload), warc_content_type="application/json"
             )
             writer.write_record(record)
-            self._append(buffer.getvalue())
+            try:
+                self._append(buffer.getvalue())
+            except OSError as exc:
+                self._failed(exc)
         self._close()
 
 

@@ -33,7 +33,7 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def check_writable(root: Path) -> None:
+def check_writable(root: Path, what: str = "output directory") -> None:
     """Create ``root`` if needed and write a file in it, or raise OutputError."""
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -41,7 +41,7 @@ def check_writable(root: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"cannot write to the output directory {root}: {describe(exc)}") from exc
+        raise OutputError(f"cannot write to the {what} {root}: {describe(exc)}") from exc
 
 
 class OutputLock:

@@ -20,8 +20,9 @@ from scrapy.exceptions import UsageError
 from riac_scraper.crawl.spider import SpiderArgumentError, check_arguments
 from riac_scraper.crawl.thresholds import SettingError, read_thresholds
 from riac_scraper.crawl.walks import WalkPolicy
+from riac_scraper.storage.archive import archive_dir
 from riac_scraper.storage.journal import check_journal
-from riac_scraper.storage.outputdir import OutputError, OutputLock
+from riac_scraper.storage.outputdir import OutputError, OutputLock, check_writable
 
 USAGE_ERRORS = (OutputError, SettingError, SpiderArgumentError)
 
@@ -34,7 +35,14 @@ def prepare(settings: Any, spider_arguments: dict[str, str]) -> OutputLock:
     if jobdir := settings.get("JOBDIR"):
         check_journal(jobdir)
     WalkPolicy.from_settings(settings)
-    return OutputLock(settings.get("RIAC_OUTPUT")).acquire()
+    lock = OutputLock(settings.get("RIAC_OUTPUT")).acquire()
+    if (archive := archive_dir(settings)) is not None:  # the archive is part of the commit: the same pre-flight
+        try:
+            check_writable(archive, "archive folder")
+        except OutputError:
+            lock.release()
+            raise
+    return lock
 
 
 class Command(ScrapyCrawl):
