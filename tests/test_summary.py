@@ -52,3 +52,13 @@ def test_a_missing_or_garbled_report_is_said_not_a_crash(tmp_path: Path) -> None
     garbled = {**REPORT, "failures": {"new": [{"stage": "x", "count": "many"}]}}
     (tmp_path / "crawl-report.json").write_text(json.dumps(garbled))
     assert "is not a crawl report" in summary_of(tmp_path, "crawl-report.json")
+
+
+def test_the_benchmarks_closing_line_marks_each_missed_target() -> None:
+    from riac_scraper.devtools.bench import ratio_line
+
+    line = ratio_line({"speed": (4.2, ">=", 5), "share": (0.1, "<=", 0.15), "rss": (1.31, "<=", 1.3)})
+    assert (
+        line
+        == "ratios: speed 4.20 (target >= 5, missed); share 0.10 (target <= 0.15); rss 1.31 (target <= 1.3, missed)"
+    )

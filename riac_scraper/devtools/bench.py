@@ -445,15 +445,21 @@ def reextraction(site: BenchSite) -> dict[str, float]:
         figures["reextract_alone_pages_per_s"] = site.articles / alone
         for workers in (1, 2):
             output = Path(tmp) / f"out-{workers}"
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             reextract([str(p) for p in paths], output, workers=workers)
             figures[f"reextract_{workers}w_pages_per_s"] = site.articles / (time.perf_counter() - start)
+            if workers == 1:  # one worker runs in this process: its CPU time is this process's
+                figures["reextract_1w_cpu_pages_per_s"] = site.articles / (time.process_time() - cpu)
+    # Wall against wall (the speed-up), CPU against CPU (what WARC and Parquet add to extraction).
     figures["reextract_speedup_2w"] = figures["reextract_2w_pages_per_s"] / figures["reextract_1w_pages_per_s"]
-    figures["reextract_io_overhead"] = figures["reextract_alone_pages_per_s"] / figures["reextract_1w_pages_per_s"] - 1
+    figures["reextract_io_overhead"] = (
+        figures["reextract_alone_pages_per_s"] / figures["reextract_1w_cpu_pages_per_s"] - 1
+    )
     print(
         f"(e) re-extraction of {site.articles} pages from {len(paths)} WARC files ({size:.0f} MB): "
         f"extraction alone {figures['reextract_alone_pages_per_s']:.0f} pages/s (CPU), "
-        f"1 worker {figures['reextract_1w_pages_per_s']:.0f} pages/s, "
+        f"1 worker {figures['reextract_1w_pages_per_s']:.0f} pages/s "
+        f"({figures['reextract_1w_cpu_pages_per_s']:.0f} pages/s CPU), "
         f"2 workers {figures['reextract_2w_pages_per_s']:.0f} pages/s"
     )
     return figures
@@ -517,16 +523,25 @@ def run(pages: int, large: int, sample: int) -> dict[str, Any]:
     )
     figures.update(reextraction(site))
     ratios = {
-        "full/bare throughput": (figures["full_pages_per_s"] / figures["bare_pages_per_s"], ">= 0.70"),
-        "trafilatura/ours time, large pages": (figures["large_speedup"], ">= 5"),
-        "trafilatura/ours time, small pages": (figures["small_speedup"], ">= 5"),
-        "langdetect share of ours": (figures["large_langdetect_share"], "<= 0.15"),
-        f"RSS {large}/{pages}": (figures["rss_large_mb"] / figures["rss_small_mb"], "<= 1.3"),
-        "re-extraction 2 workers/1": (figures["reextract_speedup_2w"], ">= 1.7"),
-        "WARC and Parquet overhead": (figures["reextract_io_overhead"], "<= 0.25"),
+        "full/bare throughput": (figures["full_pages_per_s"] / figures["bare_pages_per_s"], ">=", 0.7),
+        "trafilatura/ours time, large pages": (figures["large_speedup"], ">=", 5),
+        "trafilatura/ours time, small pages": (figures["small_speedup"], ">=", 5),
+        "langdetect share of ours": (figures["large_langdetect_share"], "<=", 0.15),
+        f"RSS {large}/{pages}": (figures["rss_large_mb"] / figures["rss_small_mb"], "<=", 1.3),
+        "re-extraction 2 workers/1": (figures["reextract_speedup_2w"], ">=", 1.7),
+        "WARC and Parquet overhead": (figures["reextract_io_overhead"], "<=", 0.25),
     }
-    print("ratios: " + "; ".join(f"{name} {value:.2f} (target {target})" for name, (value, target) in ratios.items()))
+    print(ratio_line(ratios))
     return figures
+
+
+def ratio_line(ratios: dict[str, tuple[float, str, float]]) -> str:
+    """The closing line of a run: each ratio against its target, and "missed" where it falls short."""
+    parts = []
+    for name, (value, op, target) in ratios.items():
+        met = value >= target if op == ">=" else value <= target
+        parts.append(f"{name} {value:.2f} (target {op} {target:g}{'' if met else ', missed'})")
+    return "ratios: " + "; ".join(parts)
 
 
 def incremental(articles: int, new: int, edited: int) -> dict[str, Any]:
@@ -705,12 +720,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.extraction_only:
         site = BenchSite(args.pages)
         figures = {**extraction(site, args.sample), **reextraction(site)}
-        print(
-            f"ratios: trafilatura/ours time, large pages {figures['large_speedup']:.2f} (target >= 5); "
-            f"small pages {figures['small_speedup']:.2f} (target >= 5); "
-            f"re-extraction 2 workers/1 {figures['reextract_speedup_2w']:.2f} (target >= 1.7); "
-            f"WARC and Parquet overhead {figures['reextract_io_overhead']:.2f} (target <= 0.25)"
-        )
+        ratios = {
+            "trafilatura/ours time, large pages": (figures["large_speedup"], ">=", 5),
+            "small pages": (figures["small_speedup"], ">=", 5),
+            "re-extraction 2 workers/1": (figures["reextract_speedup_2w"], ">=", 1.7),
+            "WARC and Parquet overhead": (figures["reextract_io_overhead"], "<=", 0.25),
+        }
+        print(ratio_line(ratios))
         return 0
     run(args.pages, args.large, args.sample)
     return 0
