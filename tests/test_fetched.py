@@ -118,3 +118,43 @@ def test_a_page_the_extractor_breaks_on_is_a_failure_not_a_crash(
         result = article_page(PAGE.encode(), 200, HEADERS, URL, T0)
     assert result == CrawlFailure(URL, "extract", "ValueError: no such line", T0)
     assert [r.getMessage() for r in caplog.records] == [f"extraction failed for {URL}"]
+
+
+RU_PAGE = (
+    "<html><head><title>Энергетика Балкан</title></head><body><h1>Энергетика Балкан</h1>"
+    "<p>Страны Западных Балкан оказались между двумя энергетическими эпохами, и выбор пути дорог для всех.</p>"
+    "<p>Второй абзац продолжает рассуждение и тоже оказывается достаточно длинным для текста статьи.</p>"
+    "</body></html>"
+)
+RU_URL = "https://russiancouncil.ru/analytics-and-comments/analytics/energetika/"
+
+
+@pytest.mark.parametrize("declared", ["windows-1251", "koi8-r", "iso-8859-5"])
+def test_a_utf8_body_under_a_wrong_single_byte_charset_is_read_as_utf8_and_said(declared: str) -> None:
+    headers = {"Content-Type": f"text/html; charset={declared}", "ETag": None, "Last-Modified": None}
+    item = article_page(RU_PAGE.encode("utf-8"), 200, headers, RU_URL, T0)
+    assert isinstance(item, Article)
+    assert item.title == "Энергетика Балкан" and item.paragraphs[0].startswith("Страны Западных Балкан")
+    (warning,) = [w for w in item.warnings if w.startswith("encoding:")]
+    assert warning.startswith("encoding: declared ") and warning.endswith("but the page is UTF-8 text: read as UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (RU_PAGE.encode("cp1251"), "text/html; charset=windows-1251"),  # what it says it is
+        (RU_PAGE.encode("utf-8"), "text/html; charset=utf-8"),
+        (RU_PAGE.encode("utf-8"), "text/html; charset=UTF8"),
+        (RU_PAGE.encode("utf-8"), None),  # no header: the meta charset or a guess
+        (b"<html><body><p>" + b"ascii " * 20 + b".</p></body></html>", "text/html; charset=windows-1251"),
+    ],
+)
+def test_a_body_in_its_declared_charset_gets_no_warning(body: bytes, content_type: str | None) -> None:
+    text, warning = fetched.decode_page(body, content_type)
+    assert warning is None and ("Страны" in text or "ascii" in text)
+
+
+def test_the_http_header_names_the_charset_of_a_page_without_a_meta_one() -> None:
+    body = "<html><body><p>Страны Западных Балкан</p></body></html>".encode("koi8-r")
+    assert "Страны Западных Балкан" in fetched.decode_html(body, "text/html; charset=koi8-r")
+    assert "Страны Западных Балкан" not in fetched.decode_html(body)  # without it, a guess: cp1251

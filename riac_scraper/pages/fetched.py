@@ -26,8 +26,22 @@ def _guess_encoding(body: bytes) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode a page by its HTTP header, BOM or meta charset, else by guessing."""
-    _, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_encoding)
-    return text
+    return decode_page(body, content_type)[0]
+
+
+def decode_page(body: bytes, content_type: str | None = None) -> tuple[str, str | None]:
+    """The page's text, and a warning when its declared charset was wrong: a
+    body that the declared single-byte charset reads but that is UTF-8 (valid
+    UTF-8 with non-ASCII letters is next to never another charset's text) is
+    read as UTF-8."""
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_encoding)
+    if encoding.lower().startswith("utf") or body.isascii():  # w3lib names codecs as Python does: utf-8
+        return text, None
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return text, None
+    return utf8, f"encoding: declared {encoding}, but the page is UTF-8 text: read as UTF-8"
 
 
 def is_html(body: bytes, content_type: str | None) -> bool:
@@ -58,10 +72,13 @@ def article_page(
         return CrawlFailure(
             canonical, "extract", f"not an HTML page (Content-Type: {content_type or 'none'})", fetched_at
         )
+    text, charset_warning = decode_page(body, content_type)
     try:
-        article = parse_article(decode_html(body, content_type), canonical, fetched_at=fetched_at)
+        article = parse_article(text, canonical, fetched_at=fetched_at)
     except Exception as exc:  # one broken page must not end the crawl
         logger.exception("extraction failed for %s", canonical)
         return CrawlFailure(canonical, "extract", f"{type(exc).__name__}: {exc}", fetched_at)
     article.etag, article.last_modified = headers.get("ETag"), headers.get("Last-Modified")
+    if charset_warning:
+        article.warnings.append(charset_warning)
     return article
