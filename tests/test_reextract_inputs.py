@@ -86,9 +86,9 @@ def test_a_corrupt_gzip_member_in_the_middle_is_a_failure_row(clean_crawl: Path,
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"<html><body>not an archive</body></html>", "is not a readable WARC file: "),
-        (gzip.compress(b"just some text\n"), "is not a readable WARC file"),
-        (b"", "is not a readable WARC file: no WARC record in it"),
+        pytest.param(b"<html><body>not an archive</body></html>", "is not a readable WARC file: ", id="html"),
+        pytest.param(gzip.compress(b"just some text\n", mtime=0), "is not a readable WARC file", id="gzip-text"),
+        pytest.param(b"", "is not a readable WARC file: no WARC record in it", id="empty"),
     ],
 )
 def test_a_file_that_is_no_warc_is_one_line_and_exit_2(tmp_path: Path, content: bytes, message: str) -> None:
