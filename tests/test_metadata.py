@@ -161,3 +161,40 @@ def test_authors_from_json_ld_only_when_microdata_named_none() -> None:
 def test_empty_json_ld_ratings_are_none(rating: dict) -> None:
     page = meta_of(ld({"@type": "Article", "aggregateRating": rating}))
     assert (page.rating_value, page.rating_count) == (None, None)
+
+
+def test_json_ld_nested_past_the_parsers_depth_is_skipped_with_a_warning_not_a_failed_page() -> None:
+    from riac_scraper.api import extract
+
+    deep = "[" * 1000 + "]" * 1000
+    text = "A sentence of running text that is long enough to count as one, and it ends here."
+    ld = '{"@type": "Article", "headline": "Deep", "x": ' + deep + "}"
+    head = f'<script type="application/ld+json">{ld}</script>'
+    page = f"<html><head>{head}</head><body><h1>T</h1><p>{text}</p></body></html>"
+    (row,) = extract(page.encode(), "https://russiancouncil.ru/en/analytics-and-comments/analytics/x/")["articles"]
+    assert row["title"] == "T" and "metadata: a JSON-LD block nested too deep to read was skipped" in row["warnings"]
+
+
+def test_json_ld_author_names_are_read_in_order_however_nested() -> None:
+    from riac_scraper.pages.metadata import _names
+
+    assert _names([{"name": "Anna Berg"}, "Boris Chen", [{"name": {"name": "Cara Diaz"}}], 7, None]) == [
+        "Anna Berg",
+        "Boris Chen",
+        "Cara Diaz",
+    ]
+    nested: object = "Deep Name"
+    for _ in range(5000):  # deeper than any call stack
+        nested = {"name": [nested]}
+    assert _names(nested) == ["Deep Name"]
+
+
+def test_a_json_ld_block_too_deep_to_read_leaves_the_next_block_read() -> None:
+    from parsel import Selector
+
+    from riac_scraper.pages.metadata import read_metadata
+
+    deep = '<script type="application/ld+json">{"x": ' + "[" * 1000 + "]" * 1000 + "}</script>"
+    good = '<script type="application/ld+json">{"@type": "Article", "headline": "The second block"}</script>'
+    meta = read_metadata(Selector(text=f"<html><head>{deep}{good}</head><body></body></html>", type="html"))
+    assert meta.headline == "The second block" and len(meta.warnings) == 1

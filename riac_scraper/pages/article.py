@@ -160,6 +160,7 @@ class ArticlePage:
         self.answered: dict[str, str] = {}  # field -> the layer that answered it
         self.sel = _parse(html)
         self.meta: PageMetadata = read_metadata(self.sel)
+        self.warnings.extend(self.meta.warnings)
         reading = read_page(self.sel)
         self.lines: list[Line] = reading.lines
         self.links = reading.links

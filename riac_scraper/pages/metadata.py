@@ -22,15 +22,19 @@ class PageMetadata:
     author_names: list[str] = field(default_factory=list)
     rating_value: str | None = None
     rating_count: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what could not be read, for the row's warnings
     tags: list[str] = field(default_factory=list)
 
 
-def _json_ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
+def _json_ld_objects(scripts: list[str], warnings: list[str]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for raw in scripts:
         try:
             data = json.loads(raw)
         except ValueError:
+            continue
+        except RecursionError:  # nested past what the parser follows: skipped, and said
+            warnings.append("metadata: a JSON-LD block nested too deep to read was skipped")
             continue
         stack = [data]
         while stack:
@@ -44,13 +48,19 @@ def _json_ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
 
 
 def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return _names(value.get("name"))
-    if isinstance(value, list):
-        return [name for v in value for name in _names(v)]
-    return []
+    """The names in a JSON-LD author value (a name, a person, a list of them),
+    in order; walked with a stack, so that no nesting can exhaust the call stack."""
+    names: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            stack.append(item.get("name"))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return names
 
 
 _SCAN = etree.XPath(
@@ -105,7 +115,7 @@ def read_metadata(sel: Selector) -> PageMetadata:
     meta.headline = found.get("headline")
     meta.rating_value = found.get("ratingValue")
     meta.rating_count = found.get("ratingCount") or found.get("reviewCount")
-    for obj in _json_ld_objects(scripts):
+    for obj in _json_ld_objects(scripts, meta.warnings):
         kind = obj.get("@type")
         if not any(k in _ARTICLE_TYPES for k in (kind if isinstance(kind, list) else [kind])):
             continue
