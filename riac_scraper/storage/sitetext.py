@@ -106,7 +106,7 @@ class SiteText:
     lines: frozenset[int] = frozenset()
     pages: int = 0
     changed: int = 0  # rows with a site line taken out
-    suspect: int = 0  # rows whose text is mostly site lines
+    suspect: int = 0  # rows whose text is only site lines
     _rows: list[tuple[int, list[int], frozenset[str]]] = field(default_factory=list)
 
     # ----------------------------------------------------------- learning
