@@ -198,6 +198,46 @@ def test_authors_with_and_without_bios_and_links() -> None:
     assert page.body == [P1, P2]
 
 
+@pytest.mark.parametrize(
+    "href", ["https://example.com/people/anna/", "http://[object Object]", "javascript:void(0)", "mailto:a@b.c"]
+)
+def test_an_author_whose_link_leads_off_the_site_is_kept_without_it_with_a_warning(href: str) -> None:
+    description = f'<meta name="description" content="{P1}">'
+    page = article(
+        f"<h1>T</h1><p><a href='{href}'>Anna Berg</a></p><p>RIAC expert</p><p>{P1}</p><p>{P2}</p>", description
+    )
+    assert [(a.name, a.bio, a.url) for a in page.authors] == [("Anna Berg", "RIAC expert", None)]
+    assert page.body == [P1, P2]  # the bio is not the lead
+    assert [w for w in page.warnings if w.startswith("authors:")] == [
+        f"authors: Anna Berg: link {href!r} is not a page of the site, not kept"
+    ]
+
+
+def test_an_author_link_on_the_site_gives_no_warning_and_share_buttons_stay_debris() -> None:
+    page = article(
+        "<h1>T</h1><p><a href='https://vk.com/share'>VK</a> <a href='https://t.me/share'>Telegram</a></p>"
+        "<p><a href='https://t.me/share'>Send Telegram</a></p>"
+        f"<p><a href='/en/about-us/experts/a-b/'>Anna Berg</a></p><p>{P1}</p><p>{P2}</p>"
+    )
+    assert [(a.name, a.url) for a in page.authors] == [
+        ("Anna Berg", "https://russiancouncil.ru/en/about-us/experts/a-b/")
+    ]
+    assert not [w for w in page.warnings if w.startswith("authors:")]
+
+
+def test_a_selector_authors_bad_link_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        site,
+        "SELECTORS",
+        {"body": ["div.text"], "author": ["div.who"], "author_name": ["a"], "author_bio": ["i"]},
+    )
+    page = article(
+        f"<div class='who'><a href='https://example.com/x'>Anna Berg</a><i>Fellow</i></div><div class='text'><p>{P1}</p></div>"
+    )
+    assert [(a.name, a.bio, a.url) for a in page.authors] == [("Anna Berg", "Fellow", None)]
+    assert any(w.startswith("authors: Anna Berg: link") for w in page.warnings)
+
+
 def test_a_repeated_lead_after_a_name_is_no_bio() -> None:
     page = article(f"<h1>T</h1><p>Anna Berg</p><p>{P1}</p><p>{P1}</p><p>{P2}</p>")
     assert [(a.name, a.bio) for a in page.authors] == [("Anna Berg", None)]

@@ -243,8 +243,7 @@ class ArticlePage:
                 i += 1
             if i >= limit or not looks_like_name(lines[i].text):
                 return authors, i
-            href = lines[i].href
-            author = Author(name=lines[i].text, url=canonical_url(href, self.base) if href else None)
+            author = Author(name=lines[i].text, url=self._author_url(lines[i].text, lines[i].href))
             i += 1
             repeated_lead = i + 1 < end and key(lines[i].text) == key(lines[i + 1].text)
             if i < limit and not repeated_lead and self._is_bio(lines[i], lead_at is not None):
@@ -253,6 +252,14 @@ class ArticlePage:
             authors.append(author)
 
     _text_authors = cached_property(_get_text_authors)
+
+    def _author_url(self, name: str, href: str | None) -> str | None:
+        """The site URL an author's name links to; a link elsewhere, or no URL
+        at all, is dropped with a warning, and the author kept."""
+        url = canonical_url(href, self.base) if href else None
+        if href and url is None:
+            self.warnings.append(f"authors: {name}: link {href.strip()[:80]!r} is not a page of the site, not kept")
+        return url
 
     @staticmethod
     def _is_bio(line: Line, lead_known: bool) -> bool:
@@ -300,7 +307,7 @@ class ArticlePage:
                     Author(
                         name=_text(names[0]),
                         bio=_text(bios[0]) or None if bios else None,
-                        url=canonical_url(href, base) if href else None,
+                        url=self._author_url(_text(names[0]), href),
                     )
                 )
             if authors:

@@ -157,7 +157,19 @@ def is_widget_debris(line: Line) -> bool:
         and _buttons_and_counters(line)
     ):
         return True
+    if is_named_link(line):  # an author whose link leads off the site, or nowhere: a person, not a button
+        return False
     return (is_link_row(line) or _buttons_and_counters(line)) and not any(_page_link(h) for _, _, h in line.links)
+
+
+def is_named_link(line: Line) -> bool:
+    """A line that is one link and reads as a person's name, none of its words a share button's."""
+    return (
+        len(line.links) == 1
+        and line.link_share >= site.LINK_LINE_SHARE
+        and looks_like_name(line.text)
+        and not any(key(word) in _SHARE_BUTTONS for word in line.text.split())
+    )
 
 
 def is_date_line(text: str) -> bool:
