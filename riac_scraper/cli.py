@@ -284,7 +284,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
-        print(f"riac: {done}/{total} archive files read", file=sys.stderr, flush=True)
+        print(f"riac: {done}/{total} archive parts read", file=sys.stderr, flush=True)
 
     try:
         store = reextract(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import io
+import itertools
 import json
 import os
 import zlib
@@ -53,6 +54,8 @@ WARC_SUFFIXES = (".warc.gz", ".warc")
 DAMAGED = "damaged"  # a Part's key: JSON, the damaged records found (one line each)
 Part = dict[str, bytes]  # dataset -> the rows of one archive file, as an Arrow IPC stream; FOUND_BY -> JSON
 FOUND_BY = "found_by"
+COUNTS = "counts"  # a Part's key: JSON, the file's name and how many of its responses were read, and the site's
+Task = tuple[str, int, int]  # an archive file, and the byte range whose records one task reads
 
 
 class ArchiveError(Exception):
@@ -95,68 +98,177 @@ def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
     return sink.getvalue()
 
 
-def extract_file(path: str | os.PathLike[str], run_id: str = "") -> Part:
-    """The rows one archive file gives, as a crawl would have staged them.
+GZIP_MEMBER = b"\x1f\x8b\x08"  # how every gzip member starts (magic, deflate)
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # a record larger is a failure row, never read into memory
+MIN_RANGE_BYTES = 4 * 1024 * 1024  # a task reads at least this much of a file, or all of it
+_SCAN = 1024 * 1024
 
-    Every record's digests are checked: a record cut short or changed, or a
-    gzip member that cannot be read, ends the file there with a failure row
-    naming the file and the offset (what came before it is kept).  A file
-    that is no WARC at all is an ``ArchiveError``."""
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
+
+def _record_at(fh: Any, offset: int) -> bool:
+    """Whether a gzip member that inflates to a WARC header starts at ``offset``."""
+    fh.seek(offset)
+    head = fh.read(4096)
+    if not head.startswith(GZIP_MEMBER):
+        return False
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8).startswith(b"WARC/")
+    except zlib.error:
+        return False
+
+
+def next_record(fh: Any, offset: int, stop: int) -> int | None:
+    """Where the first record at or after ``offset`` (and before ``stop``)
+    starts in a gzipped WARC file: the next gzip member that inflates to a
+    WARC header.  How a task finds its first record, and how reading goes on
+    after a damaged one."""
+    while offset < stop:
+        fh.seek(offset)
+        chunk = fh.read(_SCAN + len(GZIP_MEMBER))
+        if not chunk:
+            return None
+        at = chunk.find(GZIP_MEMBER)
+        while at != -1 and offset + at < stop:
+            if _record_at(fh, offset + at):
+                return offset + at
+            at = chunk.find(GZIP_MEMBER, at + 1)
+        offset += _SCAN
+    return None
+
+
+def file_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
+    """``path`` cut into at most ``pieces`` byte ranges, each of at least
+    ``MIN_RANGE_BYTES``, for one task each: a task reads the records that
+    start inside its range.  An uncompressed file is one range: its records
+    have no marker that a payload cannot also hold."""
+    size = path.stat().st_size
+    count = max(1, min(pieces, size // MIN_RANGE_BYTES)) if path.name.endswith(".gz") else 1
+    bounds = [size * i // count for i in range(count + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def _warcinfo(fh: Any) -> dict[str, str]:
+    """The fields of the file's first record, when it is a ``warcinfo`` record."""
+    fh.seek(0)
+    try:
+        for record in ArchiveIterator(fh):
+            return info_of(record) if record.rec_type == "warcinfo" else {}
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError):
+        pass
+    return {}
+
+
+_DAMAGE = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError)
+
+
+def extract_file(path: str | os.PathLike[str], run_id: str = "", start: int = 0, stop: int | None = None) -> Part:
+    """The rows that the records of one archive file give, as a crawl would
+    have staged them: all of them, or those that start in [start, stop).
+
+    Every record's digests are checked.  A record that is cut short, changed,
+    larger than ``MAX_RECORD_BYTES`` or odd in its URI or date, and a gzip
+    member that cannot be read, each become a failure row naming the file and
+    the offset, and reading goes on at the next record.  A file that is no
+    WARC at all is an ``ArchiveError``."""
+    path = Path(path)
+    name = path.name
+    rows: dict[str, list[dict[str, Any]]] = {dataset: [] for dataset in DATASETS}
     polls_seen: set[tuple[str, str]] = set()
-    base_url: str | None = None
-    crawl = run_id  # the crawl that wrote the records that follow (warcinfo), for their poll snapshots
-    name = Path(path).name
+    found_by: dict[str, list[str]] = {}
     damaged: list[str] = []
+    counts = {"read": 0, "responses": 0, "ours": 0, "end": 0}  # end: where the last record read ends
+    gzipped = name.endswith(".gz")
 
-    def add_polls(polls: list[PollSnapshot]) -> None:
+    def add_polls(polls: list[PollSnapshot], crawl: str) -> None:
         for poll in polls:
             if (crawl, poll.poll_id) not in polls_seen:  # a crawl keeps each poll's first snapshot
                 polls_seen.add((crawl, poll.poll_id))
                 rows["polls"].extend(poll_rows(normalize_poll(poll), crawl))
 
-    found_by: dict[str, list[str]] = {}
-    with open(path, "rb") as fh:
-        records = ArchiveIterator(fh, check_digests="raise")
-        read = end = responses = ours = 0
-        try:
-            for record in records:
-                if record.format != "warc":
-                    raise ArchiveLoadFailed(f"{record.format.upper()} records, not WARC ones")
-                read += 1
-                if record.rec_type == "warcinfo":
-                    info = info_of(record)
-                    base_url = info.get("riac-base-url") or None
-                    crawl = info["riac-crawl-id"] if is_crawl_id(info.get("riac-crawl-id")) else run_id
-                elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
-                    found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
-                elif record.rec_type == "response":
-                    responses += 1
-                    ours += _response(record, records, name, base_url, run_id, rows, add_polls)
-                end = records.get_record_offset() + records.get_record_length()  # the record read to its end
-                if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut short
-                    records.offset = records.get_record_offset()
-                    raise ArchiveLoadFailed("a record cut short")
-            if not read:
-                raise ArchiveLoadFailed("no WARC record in it")
-            if end < os.fstat(fh.fileno()).st_size:  # a record cut short ends the reading quietly
-                records.offset = end
-                raise ArchiveLoadFailed("the file ends inside a record (cut short)")
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
-            if not read:
-                raise ArchiveError(f"{path} is not a readable WARC file: {_first_line(exc)}") from exc
-            offset = records.offset  # where the record that could not be read starts
-            reason = f"damaged archive record in {name} at offset {offset}: {_first_line(exc)}"
-            damaged.append(reason)
-            at = dt.datetime.now(dt.UTC)  # when the damage was found
-            rows["failures"].append(failure_row(CrawlFailure(f"{site.ORIGIN}/", "archive", reason[:300], at), run_id))
-    if responses and not ours:
-        damaged.append(f"{name} holds {responses} responses and no page of {site.ORIGIN}: a WARC of another site?")
+    def damage(offset: int, why: str) -> None:
+        reason = f"damaged archive record in {name} at offset {offset}: {why}"
+        damaged.append(reason)
+        at = dt.datetime.now(dt.UTC)  # when the damage was found
+        rows["failures"].append(failure_row(CrawlFailure(f"{site.ORIGIN}/", "archive", reason[:300], at), run_id))
+
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        stop = size if stop is None else min(stop, size)
+        info = _warcinfo(fh) if start > 0 else {}  # a range inside the file: what its warcinfo says
+        state = {"base_url": info.get("riac-base-url") or None, "crawl": _crawl_of(info, run_id)}
+        position: int | None = start if start == 0 else (next_record(fh, start, stop) if gzipped else None)
+        while position is not None and position < stop:
+            fh.seek(position)
+            records = ArchiveIterator(fh, check_digests="raise")
+            try:
+                at_end = _read(records, stop, state, counts, name, run_id, rows, add_polls, found_by, damage)
+                position = None
+                if at_end and counts["end"] < size and counts["read"]:  # a record cut short ends reading quietly
+                    records.offset = counts["end"]
+                    raise ArchiveLoadFailed("the file ends inside a record (cut short)")
+            except _DAMAGE as exc:
+                if not counts["read"] and start == 0:
+                    raise ArchiveError(f"{path} is not a readable WARC file: {_first_line(exc)}") from exc
+                bad = records.offset  # where the record that could not be read starts
+                damage(bad, _first_line(exc))
+                position = next_record(fh, bad + 1, stop) if gzipped else None
+        if start == 0 and not counts["read"]:
+            raise ArchiveError(f"{path} is not a readable WARC file: no WARC record in it")
     return {
         **{dataset: _ipc(rows[dataset], dataset) for dataset in DATASETS},
         FOUND_BY: json.dumps(found_by).encode(),
         DAMAGED: json.dumps(damaged).encode(),
+        COUNTS: json.dumps({"file": name, "responses": counts["responses"], "ours": counts["ours"]}).encode(),
     }
+
+
+def _crawl_of(info: dict[str, str], run_id: str) -> str:
+    crawl = info.get("riac-crawl-id")
+    return crawl if is_crawl_id(crawl) else run_id
+
+
+def _read(
+    records: ArchiveIterator,
+    stop: int,
+    state: dict[str, Any],
+    counts: dict[str, int],
+    name: str,
+    run_id: str,
+    rows: dict[str, list[dict[str, Any]]],
+    add_polls: Callable[[list[PollSnapshot], str], None],
+    found_by: dict[str, list[str]],
+    damage: Callable[[int, str], None],
+) -> bool:
+    """Reads records until one starts at or after ``stop`` or the file ends
+    (then returns True); a damaged one raises, with ``records.offset`` at its start."""
+    for record in records:
+        offset = records.offset  # the record's start: nothing of it is read yet
+        if offset >= stop:
+            return False
+        if record.format != "warc":
+            raise ArchiveLoadFailed(f"{record.format.upper()} records, not WARC ones")
+        counts["read"] += 1
+        length = record.rec_headers.get_header("Content-Length") or "0"
+        if not length.isdigit() or int(length) > MAX_RECORD_BYTES:
+            damage(offset, f"a record of {length[:20]} bytes, more than the {MAX_RECORD_BYTES} read")
+        elif record.rec_type == "warcinfo":
+            info = info_of(record)
+            state["base_url"], state["crawl"] = info.get("riac-base-url") or None, _crawl_of(info, run_id)
+        elif record.rec_type == "metadata" and record.rec_headers.get_header("WARC-Target-URI") == FOUND_BY_URI:
+            found_by.update(read_found_by(record.content_stream().read()))  # a later record knows more
+        elif record.rec_type == "response":
+            counts["responses"] += 1
+            try:
+                counts["ours"] += _response(record, records, name, state, run_id, rows, add_polls)
+            except (ArchiveLoadFailed, OSError, EOFError, zlib.error):  # the record's bytes: read on after it
+                raise
+            except Exception as exc:  # a record is untrusted input: what it holds becomes a failure row
+                damage(offset, f"{type(exc).__name__}: {_first_line(exc)}")
+        records.read_to_end()
+        if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut short
+            records.offset = offset
+            raise ArchiveLoadFailed("a record cut short")
+        counts["end"] = records.get_record_offset() + records.get_record_length()
+    return True
 
 
 def _first_line(exc: BaseException) -> str:
@@ -168,15 +280,15 @@ def _response(
     record: Any,
     records: ArchiveIterator,
     name: str,
-    base_url: str | None,
+    state: dict[str, Any],
     run_id: str,
     rows: dict[str, list[dict[str, Any]]],
-    add_polls: Callable[[list[PollSnapshot]], None],
+    add_polls: Callable[[list[PollSnapshot], str], None],
 ) -> bool:
     """The rows of one response record, added to ``rows``; whether it is a page of the site."""
     if record.http_headers is None:
         return False
-    canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", base_url)
+    canonical = site_url(record.rec_headers.get_header("WARC-Target-URI") or "", state["base_url"])
     kind = classify(canonical) if canonical else None
     home = next((lang for lang, path in site.HOME_PATHS.items() if canonical == site.ORIGIN + path), None)
     if canonical is None:
@@ -191,7 +303,7 @@ def _response(
     if kind is None or kind.kind == "listing":  # listing and home pages: their polls
         if status == 200 and is_html(body, headers["Content-Type"]):
             sel = Selector(text=decode_html(body, headers["Content-Type"]), type="html")
-            add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls)
+            add_polls(ListingPage(sel, canonical, observed_at=fetched_at, lang=home).polls, state["crawl"])
         return True
     item = article_page(body, status, headers, canonical, fetched_at)
     if isinstance(item, Article):
@@ -200,7 +312,7 @@ def _response(
         failure = validation_failure(item)
         if failure is None:
             rows["articles"].append(article_row(item, run_id))
-            add_polls(item.polls)
+            add_polls(item.polls, state["crawl"])
             return True
         item = failure
     if isinstance(item, CrawlFailure):
@@ -209,18 +321,30 @@ def _response(
 
 
 # ------------------------------------------------------------------ running
-def _local(paths: list[Path], run_id: str, workers: int) -> Iterator[Part]:
+def tasks(paths: list[Path], workers: int) -> list[Task]:
+    """One task per file for one worker; for more, files cut into ranges
+    (``file_ranges``), so that even a single archive spreads over them."""
+    pieces = 1 if workers <= 1 else workers * 4
+    return [(str(path), a, b) for path in paths for a, b in file_ranges(path, pieces)]
+
+
+def _run(task: Task, run_id: str) -> Part:
+    path, start, stop = task
+    return extract_file(path, run_id, start, stop)
+
+
+def _local(work: list[Task], run_id: str, workers: int) -> Iterator[Part]:
     if workers <= 1:
-        for path in paths:
-            yield extract_file(path, run_id)
+        for task in work:
+            yield _run(task, run_id)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(extract_file, paths, [run_id] * len(paths))
+        yield from pool.map(_run, work, [run_id] * len(work))
 
 
-def _dask(paths: list[Path], run_id: str, scheduler: str | None, workers: int) -> Iterator[Part]:
+def _dask(work: list[Task], run_id: str, scheduler: str | None, workers: int) -> Iterator[Part]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -234,12 +358,26 @@ def _dask(paths: list[Path], run_id: str, scheduler: str | None, workers: int) -
         except (OSError, TimeoutError) as exc:
             raise ArchiveError(f"cannot reach the Dask scheduler {scheduler} within {SCHEDULER_TIMEOUT}") from exc
         with client:
-            futures = client.map(extract_file, [str(p) for p in paths], run_id=run_id, pure=False)
+            futures = client.map(_run, work, run_id=run_id, pure=False)
             for future in futures:  # in file order, so that the first snapshot of a poll is the crawl's
                 yield future.result()
     finally:
         if cluster is not None:
             cluster.close()
+
+
+class _FirstSnapshots:
+    """Keeps, across the parts of one run, only the first snapshot of each
+    poll per crawl, as a crawl does; within a part ``extract_file`` did."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        keys = list(zip(batch.column("crawl_id").to_pylist(), batch.column("poll_id").to_pylist(), strict=True))
+        keep = [key not in self.seen for key in keys]
+        self.seen.update(keys)
+        return batch.filter(pa.array(keep, pa.bool_()))
 
 
 def reextract(
@@ -257,20 +395,31 @@ def reextract(
     Interrupted (Ctrl-C), the rows staged so far stay for ``riac recover``;
     failed, nothing it staged stays behind to be committed later."""
     paths = archive_paths(patterns)
+    work = tasks(paths, workers)
     run_id = new_crawl_id()
+    first_snapshots = _FirstSnapshots()
+    responses: dict[str, list[int]] = {}  # file -> [responses read, the site's]
     with OutputLock(output):
         store = DatasetStore(output, crawl_id=run_id)
         try:
-            parts = _dask(paths, run_id, scheduler, workers) if dask or scheduler else _local(paths, run_id, workers)
+            parts = _dask(work, run_id, scheduler, workers) if dask or scheduler else _local(work, run_id, workers)
             for done, part in enumerate(parts, 1):
                 store.found_by.update(json.loads(part.pop(FOUND_BY, b"{}")))  # the crawls' own, from their archives
                 store.unread.extend(json.loads(part.pop(DAMAGED, b"[]")))
+                counts = json.loads(part.pop(COUNTS))
+                tally = responses.setdefault(counts["file"], [0, 0])
+                tally[0], tally[1] = tally[0] + counts["responses"], tally[1] + counts["ours"]
                 for dataset, data in part.items():
                     with pa.ipc.open_stream(data) as reader:
                         for batch in reader:
-                            store.add_batch(dataset, batch)
+                            store.add_batch(dataset, first_snapshots(batch) if dataset == "polls" else batch)
                 if progress is not None:
-                    progress(done, len(paths))
+                    progress(done, len(work))
+            store.unread.extend(
+                f"{name} holds {read} responses and no page of {site.ORIGIN}: a WARC of another site?"
+                for name, (read, ours) in responses.items()
+                if read and not ours
+            )
         except KeyboardInterrupt:
             store.close_staging()
             raise

@@ -7,7 +7,7 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urljoin, urlsplit, urlunsplit
 
 from riac_scraper import site
 
@@ -24,8 +24,19 @@ def site_host(host: str) -> bool:
     return host.lower().rstrip(".") in site.HOST_ALIASES
 
 
+# What RFC 3986 lets a path segment hold unencoded; everything else is percent-encoded.
+_SEGMENT_SAFE = "!$&'()*+,;=:@-._~"
+
+
+def _one_encoding(path: str) -> str:
+    """``path`` with every segment percent-encoded one way (UTF-8, upper-case
+    hex), so a link written in raw Unicode and one written encoded are one
+    URL; an encoded "/" stays encoded, since it is no separator."""
+    return "/".join(quote(unquote_to_bytes(segment), safe=_SEGMENT_SAFE) for segment in path.split("/"))
+
+
 def _clean_path(path: str) -> str:
-    path = posixpath.normpath(re.sub(r"/{2,}", "/", path or "/"))
+    path = posixpath.normpath(re.sub(r"/{2,}", "/", _one_encoding(path or "/")))
     if not path.startswith("/"):
         path = "/" + path
     last = path.rsplit("/", 1)[-1]

@@ -193,3 +193,28 @@ def one_line(stderr: str | bytes) -> str:
     text = stderr.decode() if isinstance(stderr, bytes) else stderr
     assert "Traceback" not in text, text[-2000:]
     return text.strip().splitlines()[-1]
+
+
+def write_warc(path: Path, records: list[tuple[str, bytes]] | dict[str, bytes], **warc_headers: str) -> Path:
+    """A WARC file of response records (URI, body), one gzip member each,
+    written with warcio; ``warc_headers`` go into every record."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pairs = list(records.items()) if isinstance(records, dict) else records
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+        for uri, body in pairs:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                uri,
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=headers,
+                warc_headers_dict=dict(warc_headers),
+            )
+            writer.write_record(record)
+    return path

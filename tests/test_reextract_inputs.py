@@ -13,7 +13,7 @@ import pytest
 from riac_scraper import reextract as module
 from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.reextract import ArchiveError, archive_paths, reextract
-from tests.conftest import SITE, assert_one_truth, one_line, run_crawl, run_riac
+from tests.conftest import SITE, assert_one_truth, one_line, run_crawl, run_riac, write_warc
 
 pytestmark = pytest.mark.e2e
 
@@ -125,11 +125,11 @@ def test_ctrl_c_exits_130_and_leaves_what_was_read_for_recover(
     real = module.extract_file
     calls = []
 
-    def interrupted(path: object, run_id: str = "") -> object:
+    def interrupted(path: object, run_id: str = "", start: int = 0, stop: int | None = None) -> object:
         calls.append(path)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(path, run_id)
+        return real(path, run_id, start, stop)
 
     monkeypatch.setattr(module, "extract_file", interrupted)
     output = tmp_path / "out"
@@ -140,25 +140,8 @@ def test_ctrl_c_exits_130_and_leaves_what_was_read_for_recover(
     assert len(pd.read_parquet(output / "articles")) == len(pd.read_parquet(clean_crawl / "articles"))
 
 
-def _warc(path: Path, pages: dict[str, bytes], content_type: str = "text/html; charset=utf-8") -> Path:
-    """A WARC file of responses, written with warcio."""
-    import io
-
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=True)
-        for uri, body in pages.items():
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-            payload = io.BytesIO(body)
-            record = writer.create_warc_record(uri, "response", payload=payload, length=len(body), http_headers=headers)
-            writer.write_record(record)
-    return path
-
-
 def test_a_warc_of_another_site_says_so_and_exits_1(tmp_path: Path) -> None:
-    path = _warc(tmp_path / "other.warc.gz", {"https://example.com/": b"<html><body>Elsewhere</body></html>"})
+    path = write_warc(tmp_path / "other.warc.gz", {"https://example.com/": b"<html><body>Elsewhere</body></html>"})
     result = run_riac("reextract", str(path), "--output", str(tmp_path / "out"))
     assert result.returncode == 1
     assert one_line(result.stderr) == (
@@ -171,7 +154,7 @@ def test_a_home_or_listing_page_whose_html_is_json_gives_no_traceback(tmp_path: 
         "https://russiancouncil.ru/en/": b'{"not": "html"}',
         "https://russiancouncil.ru/en/news/": b"[1, 2, 3]",
     }
-    result = run_riac("reextract", str(_warc(tmp_path / "json.warc.gz", pages)), "--output", str(tmp_path / "out"))
+    result = run_riac("reextract", str(write_warc(tmp_path / "json.warc.gz", pages)), "--output", str(tmp_path / "out"))
     assert result.returncode == 0 and b"Traceback" not in result.stderr
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from riac_scraper.urls import canonical_url, classify, fetch_url, url_lang
+from riac_scraper.urls import PageKind, canonical_url, classify, fetch_url, url_lang
 
 ARTICLE = (
     "https://russiancouncil.ru/en/analytics-and-comments/analytics/the-helsinki-summit-the-beginning-of-a-journey/"
@@ -136,6 +136,37 @@ def test_strings_that_are_no_url_give_none(href: str) -> None:
     ],
 )
 def test_paths_are_cleaned_to_one_form(path: str, clean: str) -> None:
+    assert canonical_url(f"https://russiancouncil.ru{path}") == f"https://russiancouncil.ru{clean}"
+
+
+ENCODED = "/en/blogs/%D0%B1%D0%BB%D0%BE%D0%B3/%D1%82%D0%B5%D0%BA%D1%81%D1%82-1/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/blogs/блог/текст-1/",  # raw Unicode, as a page may print it
+        ENCODED,
+        ENCODED.lower(),  # lower-case hex
+        "/en/blogs/%D0%B1%D0%BB%D0%BE%D0%B3/текст-1",  # mixed, no trailing slash
+    ],
+)
+def test_unicode_and_percent_encoded_paths_are_one_url(path: str) -> None:
+    assert canonical_url(f"https://russiancouncil.ru{path}") == f"https://russiancouncil.ru{ENCODED}"
+    assert classify(f"https://russiancouncil.ru{ENCODED}") == PageKind("article", "en", "blogs")
+
+
+@pytest.mark.parametrize(
+    ("path", "clean"),
+    [
+        ("/en/news/a%2Fb/", "/en/news/a%2Fb/"),  # an encoded slash names no segment
+        ("/en/news/a b/", "/en/news/a%20b/"),
+        ("/en/news/%7Ea/", "/en/news/~a/"),  # unreserved characters are never encoded
+        ("/en/news/%ff/", "/en/news/%FF/"),  # bytes that are no UTF-8 stay as they were, in one case
+        ("/en/news/it's(1)/", "/en/news/it's(1)/"),
+    ],
+)
+def test_one_percent_encoding(path: str, clean: str) -> None:
     assert canonical_url(f"https://russiancouncil.ru{path}") == f"https://russiancouncil.ru{clean}"
 
 
