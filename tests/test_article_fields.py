@@ -232,7 +232,8 @@ def test_a_selector_authors_bad_link_is_dropped_with_a_warning(monkeypatch: pyte
         {"body": ["div.text"], "author": ["div.who"], "author_name": ["a"], "author_bio": ["i"]},
     )
     page = article(
-        f"<div class='who'><a href='https://example.com/x'>Anna Berg</a><i>Fellow</i></div><div class='text'><p>{P1}</p></div>"
+        "<div class='who'><a href='https://example.com/x'>Anna Berg</a><i>Fellow</i></div>"
+        f"<div class='text'><p>{P1}</p></div>"
     )
     assert [(a.name, a.bio, a.url) for a in page.authors] == [("Anna Berg", "Fellow", None)]
     assert any(w.startswith("authors: Anna Berg: link") for w in page.warnings)

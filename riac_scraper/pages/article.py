@@ -293,7 +293,6 @@ class ArticlePage:
     _selector_body = cached_property(_get_selector_body)
 
     def _get_authors(self) -> list[Author]:
-        base = self.base
         if self._selector_body is not None:
             authors = []
             for node in self.selectors.find("author"):
