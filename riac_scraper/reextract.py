@@ -43,6 +43,7 @@ from riac_scraper import site
 from riac_scraper.items import FOUND_BY_URI, Article, CrawlFailure, PollSnapshot, read_found_by
 from riac_scraper.pages.fetched import article_page, decode_html, is_html
 from riac_scraper.pages.listing import ListingPage
+from riac_scraper.storage.archive import next_record
 from riac_scraper.storage.outputdir import OutputLock
 from riac_scraper.storage.records import article_row, failure_row, poll_rows
 from riac_scraper.storage.store import STAGED, DatasetStore, is_crawl_id, new_crawl_id
@@ -98,41 +99,8 @@ def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
     return sink.getvalue()
 
 
-GZIP_MEMBER = b"\x1f\x8b\x08"  # how every gzip member starts (magic, deflate)
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # a record larger is a failure row, never read into memory
 MIN_RANGE_BYTES = 4 * 1024 * 1024  # a task reads at least this much of a file, or all of it
-_SCAN = 1024 * 1024
-
-
-def _record_at(fh: Any, offset: int) -> bool:
-    """Whether a gzip member that inflates to a WARC header starts at ``offset``."""
-    fh.seek(offset)
-    head = fh.read(4096)
-    if not head.startswith(GZIP_MEMBER):
-        return False
-    try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8).startswith(b"WARC/")
-    except zlib.error:
-        return False
-
-
-def next_record(fh: Any, offset: int, stop: int) -> int | None:
-    """Where the first record at or after ``offset`` (and before ``stop``)
-    starts in a gzipped WARC file: the next gzip member that inflates to a
-    WARC header.  How a task finds its first record, and how reading goes on
-    after a damaged one."""
-    while offset < stop:
-        fh.seek(offset)
-        chunk = fh.read(_SCAN + len(GZIP_MEMBER))
-        if not chunk:
-            return None
-        at = chunk.find(GZIP_MEMBER)
-        while at != -1 and offset + at < stop:
-            if _record_at(fh, offset + at):
-                return offset + at
-            at = chunk.find(GZIP_MEMBER, at + 1)
-        offset += _SCAN
-    return None
 
 
 def file_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:

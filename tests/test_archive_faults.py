@@ -83,3 +83,40 @@ def test_an_archive_error_and_a_listing_cap_are_verdict_lines(tmp_path: Path) ->
     assert (
         "the en/news listing has pages past RIAC_MAX_LISTING_PAGES=5: the crawl did not read it to its end" in problems
     )
+
+
+def _three_exchanges(tmp_path: Path) -> tuple[Path, list[int]]:
+    """A closed archive file of a warcinfo and three record pairs; where each record starts."""
+    archive, _ = _archive(tmp_path)
+    for n in range(3):
+        _exchange(archive, n)
+    archive._close()
+    path = archive.path
+    with path.open("rb") as fh:
+        records = ArchiveIterator(fh)
+        starts = [records.offset for _ in records]
+    return path, starts
+
+
+def test_resume_repair_cuts_a_torn_tail(tmp_path: Path) -> None:
+    path, starts = _three_exchanges(tmp_path)
+    whole = path.read_bytes()
+    path.write_bytes(whole + whole[starts[3] : starts[4] - 40])  # a kill while appending one more record
+    assert module.repair(path) == len(whole) and path.read_bytes() == whole
+
+
+def test_resume_repair_keeps_whole_records_after_damage_inside_the_file(tmp_path: Path) -> None:
+    path, starts = _three_exchanges(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[starts[3] + 30 : starts[3] + 90] = b"\x00" * 60  # one record garbled, complete records after it
+    path.write_bytes(bytes(data))
+    assert module.repair(path) == len(data)
+    assert path.read_bytes() == bytes(data)  # nothing cut: the damage is not a kill's
+
+
+def test_resume_repair_cuts_a_torn_tail_even_when_it_holds_a_member_header(tmp_path: Path) -> None:
+    path, starts = _three_exchanges(tmp_path)
+    whole = path.read_bytes()
+    torn = whole[starts[5] : starts[6] + 60]  # a pair cut inside its second record, whose gzip header is in it
+    path.write_bytes(whole + torn)
+    assert module.repair(path) == len(whole) + starts[6] - starts[5]  # the complete response stays

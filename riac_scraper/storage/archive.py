@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,8 +63,47 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
     return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
 
 
+GZIP_MEMBER = b"\x1f\x8b\x08"  # how every gzip member starts (magic, deflate)
+_SCAN = 1024 * 1024
+
+
+def _record_at(fh: Any, offset: int) -> bool:
+    """Whether a gzip member that inflates to a WARC header starts at ``offset``."""
+    fh.seek(offset)
+    head = fh.read(4096)
+    if not head.startswith(GZIP_MEMBER):
+        return False
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8).startswith(b"WARC/")
+    except zlib.error:
+        return False
+
+
+def next_record(fh: Any, offset: int, stop: int) -> int | None:
+    """Where the first record at or after ``offset`` (and before ``stop``)
+    starts in a gzipped WARC file: the next gzip member that inflates to a
+    WARC header.  How a task finds its first record, and how reading goes on
+    after a damaged one."""
+    while offset < stop:
+        fh.seek(offset)
+        chunk = fh.read(_SCAN + len(GZIP_MEMBER))
+        if not chunk:
+            return None
+        at = chunk.find(GZIP_MEMBER)
+        while at != -1 and offset + at < stop:
+            if _record_at(fh, offset + at):
+                return offset + at
+            at = chunk.find(GZIP_MEMBER, at + 1)
+        offset += _SCAN
+    return None
+
+
 def repair(path: Path) -> int:
-    """Cut a half-written record off the end of ``path``; returns the bytes kept."""
+    """Cut a half-written record off the end of ``path``; returns the bytes kept.
+
+    Only a torn tail is cut: when a complete record follows the first one
+    that cannot be read, the damage is inside the file, not a kill's, and
+    nothing is cut (a resumed crawl writes on in a new file anyway)."""
     good = 0
     try:
         with path.open("rb") as fh:
@@ -76,10 +116,30 @@ def repair(path: Path) -> int:
                 good = records.get_record_offset() + records.get_record_length()
     except Exception:
         pass
-    if path.stat().st_size != good:
+    size = path.stat().st_size
+    if size != good:
         with path.open("r+b") as fh:
+            if _whole_record_after(fh, good + 1, size):
+                return size
             fh.truncate(good)
     return good
+
+
+def _whole_record_after(fh: Any, offset: int, size: int) -> bool:
+    """Whether a record that reads to its end starts after ``offset``."""
+    while (start := next_record(fh, offset, size)) is not None:
+        fh.seek(start)
+        try:
+            records = ArchiveIterator(fh, check_digests="raise")
+            record = next(iter(records))
+            record.content_stream().read()
+            record.raw_stream.read()
+            if not getattr(record.raw_stream, "limit", 0):
+                return True
+        except Exception:  # no record here after all: look further
+            pass
+        offset = start + 1
+    return False
 
 
 class WarcArchive:
