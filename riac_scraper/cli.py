@@ -8,6 +8,7 @@ riac report [DIR]                       the crawl report as Markdown (the schedu
 riac recover DIR                        fold in rows staged by a crawl whose commit failed
 riac reextract ARCHIVE... --output DIR  the datasets again from WARC archives (see reextract.py)
 riac show-page ARTICLE_ID [--output DIR] [--archive DIR]   print the page a row came from
+riac verify DIR [--archive D] [--jobdir D]  check the datasets, their archive records, staging and lock
 """
 
 from __future__ import annotations
@@ -319,7 +320,7 @@ def cmd_show_page(args: argparse.Namespace) -> int:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from riac_scraper.reextract import info_of as _info_of
+    from riac_scraper.storage.archive import read_info
     from riac_scraper.urls import site_url
 
     output = Path(args.output)
@@ -344,8 +345,7 @@ def cmd_show_page(args: argparse.Namespace) -> int:
     path = Path(args.archive or output / "archive") / name
     try:
         with path.open("rb") as fh:
-            first = next(iter(ArchiveIterator(fh)))
-            base = _info_of(first).get("riac-base-url") or None if first.rec_type == "warcinfo" else None
+            base = read_info(fh).get("riac-base-url") or None
             fh.seek(offset)
             record = next(iter(ArchiveIterator(fh)))
             body = record.content_stream().read()
@@ -361,6 +361,26 @@ def cmd_show_page(args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """The integrity check before publishing: exit 1 with a count per problem."""
+    from riac_scraper.storage.verify import verify
+
+    output = Path(args.output)
+    if not output.is_dir():
+        raise UsageError(f"no such dataset directory: {output}")
+    try:
+        result = verify(output, args.archive, args.jobdir)
+    except OutputError as exc:
+        print(f"riac: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"riac: cannot verify {output}: {describe(exc)}", file=sys.stderr)
+        return 2
+    lines = result.lines()
+    print("\n".join(lines), file=sys.stderr if result.problems else sys.stdout)
+    return 1 if result.problems else 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -425,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--output", default="output", help="dataset directory (default: output)")
     show.add_argument("--archive", help="archive directory (default: OUTPUT/archive)")
     show.set_defaults(run=cmd_show_page)
+
+    check = commands.add_parser("verify", help="check datasets, archive records, staging and lock before publishing")
+    check.add_argument("output", help="the dataset directory")
+    check.add_argument("--archive", help="archive directory (default: OUTPUT/archive)")
+    check.add_argument("--jobdir", help="the JOBDIR of a crawl to be resumed: its staged rows are expected")
+    check.set_defaults(run=cmd_verify)
 
     recover = commands.add_parser("recover", help="fold in rows staged by crawls that could not commit them")
     recover.add_argument("output", help="the dataset directory")

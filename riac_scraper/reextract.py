@@ -43,7 +43,7 @@ from riac_scraper import site
 from riac_scraper.items import FOUND_BY_URI, Article, CrawlFailure, PollSnapshot, read_found_by
 from riac_scraper.pages.fetched import article_page, decode_html, is_html
 from riac_scraper.pages.listing import ListingPage
-from riac_scraper.storage.archive import next_record
+from riac_scraper.storage.archive import info_of, next_record, read_info
 from riac_scraper.storage.outputdir import OutputLock
 from riac_scraper.storage.records import article_row, failure_row, poll_rows
 from riac_scraper.storage.store import STAGED, DatasetStore, is_crawl_id, new_crawl_id
@@ -85,12 +85,6 @@ def archive_paths(patterns: Iterable[str]) -> list[Path]:
     return found
 
 
-def info_of(record: Any) -> dict[str, str]:
-    text = record.content_stream().read().decode("utf-8", "replace")
-    fields = (line.partition(":") for line in text.splitlines())
-    return {name.strip(): value.strip() for name, sep, value in fields if sep}
-
-
 def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
     sink = io.BytesIO()
     schema = STAGED[dataset]
@@ -112,17 +106,6 @@ def file_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
     count = max(1, min(pieces, size // MIN_RANGE_BYTES)) if path.name.endswith(".gz") else 1
     bounds = [size * i // count for i in range(count + 1)]
     return list(itertools.pairwise(bounds))
-
-
-def _warcinfo(fh: Any) -> dict[str, str]:
-    """The fields of the file's first record, when it is a ``warcinfo`` record."""
-    fh.seek(0)
-    try:
-        for record in ArchiveIterator(fh):
-            return info_of(record) if record.rec_type == "warcinfo" else {}
-    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError):
-        pass
-    return {}
 
 
 _DAMAGE = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError)
@@ -161,7 +144,7 @@ def extract_file(path: str | os.PathLike[str], run_id: str = "", start: int = 0,
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         stop = size if stop is None else min(stop, size)
-        info = _warcinfo(fh) if start > 0 else {}  # a range inside the file: what its warcinfo says
+        info = read_info(fh) if start > 0 else {}  # a range inside the file: what its warcinfo says
         state = {"base_url": info.get("riac-base-url") or None, "crawl": _crawl_of(info, run_id)}
         position: int | None = start if start == 0 else (next_record(fh, start, stop) if gzipped else None)
         while position is not None and position < stop:

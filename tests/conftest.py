@@ -142,6 +142,10 @@ def assert_archive_sound(output: Path) -> None:
             assert record.rec_type == "response"
             assert urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path == urlsplit(row.url).path
             assert html.escape(row.title, quote=False) in record.content_stream().read().decode("utf-8", "replace")
+    from riac_scraper.storage.verify import verify
+
+    result = verify(output)  # riac verify agrees
+    assert not result.problems and result.records == len(articles), result.lines()
 
 
 @pytest.fixture(autouse=True)
@@ -174,8 +178,15 @@ DATASET_KEYS = {
 
 
 def assert_one_truth(output: Path, clean: Path) -> None:
-    """The datasets in ``output`` are a clean crawl's (``clean``), but for the run columns."""
+    """The datasets in ``output`` are a clean crawl's (``clean``), but for the run
+    columns; and ``riac verify`` finds nothing wrong with either."""
     import pandas as pd
+
+    from riac_scraper.storage.verify import verify
+
+    for root in (output, clean):
+        result = verify(root)
+        assert not result.problems, result.lines()
 
     for name, keys in DATASET_KEYS.items():
         got, want = (

@@ -6,7 +6,8 @@
 # and archives in output/, the job directory in job/. The workflow restores it
 # before this script and saves it after, so that an incremental crawl sees the
 # stored articles and a crawl cut by RIAC_TIME_LIMIT (CLOSESPIDER_TIMEOUT)
-# resumes where it stopped. The exit status is the crawl's verdict; on GitHub
+# resumes where it stopped. The exit status is the crawl's verdict, or riac
+# verify's when the crawl passed and the check did not; on GitHub
 # Actions the crawl report is also appended, as Markdown, to the job summary.
 #
 # Environment: RIAC_STATE, RIAC_TIME_LIMIT (seconds), RIAC_BASE_URL (a mirror;
@@ -28,6 +29,12 @@ if [[ "${RIAC_FULL:-false}" == "true" ]]; then args+=(-a "full=1"); fi
 riac="${RIAC:-.venv/bin/riac}"
 status=0
 "$riac" "${args[@]}" || status=$?
+# the integrity check before the state is saved: every row's archive record, no staging left, the lock free
+if [[ -d "$state/output" ]]; then
+  verified=0
+  "$riac" verify "$state/output" --jobdir "$state/job" || verified=$?
+  if [[ $status -eq 0 ]]; then status=$verified; fi
+fi
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
   "$riac" report "$state/output" >> "$GITHUB_STEP_SUMMARY" || echo "the job summary could not be written" >&2
 fi

@@ -98,6 +98,24 @@ def next_record(fh: Any, offset: int, stop: int) -> int | None:
     return None
 
 
+def info_of(record: Any) -> dict[str, str]:
+    """The fields of a ``warcinfo`` record."""
+    text = record.content_stream().read().decode("utf-8", "replace")
+    fields = (line.partition(":") for line in text.splitlines())
+    return {name.strip(): value.strip() for name, sep, value in fields if sep}
+
+
+def read_info(fh: Any) -> dict[str, str]:
+    """The fields of a file's first record, when it is a ``warcinfo`` record (else none)."""
+    fh.seek(0)
+    try:
+        for record in ArchiveIterator(fh):
+            return info_of(record) if record.rec_type == "warcinfo" else {}
+    except Exception:  # a file that does not start with a record names no fields
+        pass
+    return {}
+
+
 def repair(path: Path) -> int:
     """Cut a half-written record off the end of ``path``; returns the bytes kept.
 

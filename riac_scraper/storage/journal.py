@@ -55,6 +55,17 @@ def check_journal(jobdir: str | Path) -> None:
                 _crawl_id(path, rest)
 
 
+def journal_crawl_id(jobdir: str | Path) -> str | None:
+    """The crawl id of the unfinished crawl a job directory resumes, or None (checked as ``check_journal``)."""
+    path = Path(jobdir) / JOURNAL_NAME
+    if path.is_file():
+        for line in read_journal(path).split("\n")[:-1]:
+            word, _, rest = line.partition(" ")
+            if word == "crawl":
+                return _crawl_id(path, rest)
+    return None
+
+
 def _crawl_id(path: Path, value: str) -> str:
     """The journal's crawl id: it names staging, archive and poll files, so never a path."""
     if not is_crawl_id(value):
