@@ -308,6 +308,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     written = ", ".join(f"{name} {rows}" for name, rows in store.written.items())
     print(f"riac: re-extracted in {time.monotonic() - started:.1f} s; rows written: {written}")
     print(summarize(Path(args.output)))
+    if store.future_dated:
+        print(
+            f"riac: warning: {len(store.future_dated)} article(s) fetched, by their records, in the future "
+            f"(e.g. {store.future_dated[0]}): ranked below every fetch with a true date",
+            file=sys.stderr,
+        )
     for reason in store.unread:
         print(f"riac: {reason}", file=sys.stderr)
     return 1 if store.unread else 0

@@ -262,7 +262,7 @@ def _response(
         normalize_article(item)
         failure = validation_failure(item)
         if failure is None:
-            rows["articles"].append(article_row(item, run_id))
+            rows["articles"].append(article_row(item, state["crawl"]))  # the crawl that fetched it
             add_polls(item.polls, state["crawl"])
             return True
         item = failure

@@ -875,3 +875,17 @@ def test_the_selectors_layer_takes_no_lead_from_the_description(monkeypatch: pyt
         f'<meta name="description" content="{LEAD_ONLY_IN_METADATA}">',
     )
     assert page.body == [P1, P2] and page.lead == P1 and page.answered["lead"] != "metadata"
+
+
+def test_a_name_linked_off_the_site_in_part_at_the_threshold_share_is_still_a_name() -> None:
+    # "Bergen" is 6 of the line's 10 visible characters: exactly the link share of a link row
+    page = article(f"<h1>T</h1><p>Anna <a href='https://example.com/x'>Bergen</a></p><p>{P1}</p><p>{P2}</p>")
+    assert [(a.name, a.url) for a in page.authors] == [("Anna Bergen", None)]
+
+
+def test_the_warning_quotes_at_most_80_characters_of_a_bad_author_link() -> None:
+    href = "https://example.com/" + "x" * 100
+    page = article(f"<h1>T</h1><p><a href='{href}'>Anna Berg</a></p><p>{P1}</p><p>{P2}</p>")
+    assert [a.name for a in page.authors] == ["Anna Berg"]  # warnings come as the field is read
+    (warning,) = [w for w in page.warnings if w.startswith("authors:")]
+    assert warning == f"authors: Anna Berg: link {href[:80]!r} is not a page of the site, not kept"

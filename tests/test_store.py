@@ -190,3 +190,59 @@ def test_an_article_marked_unchanged_and_then_fetched_counts_once_by_its_row(tmp
     assert (tally.articles, tally.unchanged, dict(tally.unchanged_by_lang)) == (1, 1, {"ru": 1})
     assert tally.articles_by_kind({})["all"] == {"new": 1, "changed": 0, "unchanged": 1, "failed": 0}
     assert tally.unaccounted({refetched["url"], "https://russiancouncil.ru/news/b/"}, {}) == []
+
+
+# ------------------------------------------------------------ fetch order
+def in_crawl(row: dict, crawl_id: str) -> dict:
+    return {**row, "crawl_id": crawl_id}
+
+
+NOW = dt.datetime.now(dt.UTC)
+EARLIER, LATER = "20261101T000000Z-aaaaaa", "20261102T000000Z-bbbbbb"
+
+
+def test_the_later_crawl_wins_whatever_the_fetch_times_say(tmp_path: Path) -> None:
+    crawl(tmp_path, [in_crawl(article("a", "Earlier crawl", T0 + dt.timedelta(days=3)), EARLIER)])
+    crawl(tmp_path, [in_crawl(article("a", "Later crawl", T0), LATER)])  # its clock was behind
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["Later crawl"]
+    crawl(tmp_path, [in_crawl(article("a", "Earlier again", T0 + dt.timedelta(days=9)), EARLIER)])  # re-extracted
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["Later crawl"]
+
+
+@pytest.mark.parametrize(
+    ("fetched", "crawl_id"),
+    [
+        pytest.param(dt.datetime(2099, 1, 1, tzinfo=dt.UTC), EARLIER, id="fetched-in-2099"),
+        pytest.param(T0, "20990101T000000Z-cccccc", id="crawl-id-of-2099"),
+    ],
+)
+def test_a_row_dated_in_the_future_never_stays_for_that(tmp_path: Path, fetched: dt.datetime, crawl_id: str) -> None:
+    first = crawl(tmp_path, [in_crawl(article("a", "From the future", fetched), crawl_id)])
+    assert first.future_dated == [first_id := pd.read_parquet(tmp_path / "articles")["article_id"][0]]
+    second = crawl(tmp_path, [in_crawl(article("a", "Fetched now", NOW), LATER)])
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["Fetched now"]
+    assert second.future_dated == [first_id]  # still doubted, and said so, while it is read
+
+
+def test_a_day_of_clock_difference_is_no_future(tmp_path: Path) -> None:
+    store = crawl(tmp_path, [in_crawl(article("a", "A", NOW + dt.timedelta(hours=20)), LATER)])
+    assert store.future_dated == []
+
+
+def test_a_dataset_file_of_an_older_version_is_read_with_its_missing_columns_null(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from riac_scraper.storage.store import read_article_index
+
+    crawl(tmp_path, [in_crawl(article("a", "Old", T0), EARLIER), in_crawl(article("b", "B", T0), EARLIER)])
+    (path,) = (tmp_path / "articles").glob("lang=en/*.parquet")
+    old = pq.read_table(path).drop_columns(["warc_file", "warc_offset", "listing_hash", "crawl_id", "site_text"])
+    pq.write_table(old, path)  # what a version before these columns wrote
+    assert set(read_article_index(tmp_path)) == {
+        "https://russiancouncil.ru/en/news/a/",
+        "https://russiancouncil.ru/en/news/b/",
+    }
+    crawl(tmp_path, [in_crawl(article("a", "New", T0 + dt.timedelta(days=1)), LATER)])
+    df = pd.read_parquet(tmp_path / "articles").sort_values("url")
+    assert df["title"].tolist() == ["New", "B"]
+    assert df["crawl_id"].iloc[0] == LATER and df["crawl_id"].iloc[1:].isna().all() and df["warc_file"].isna().all()

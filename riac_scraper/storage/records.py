@@ -87,7 +87,11 @@ _ARTICLE_FIELDS = [
     _field("last_modified", pa.string(), "the HTTP Last-Modified of the stored fetch"),
     _field("warc_file", pa.string(), "the archive file holding the page as received"),
     _field("warc_offset", pa.int64(), "the offset of the page's response record in `warc_file`"),
-    _field("crawl_id", pa.string(), "the crawl (or re-extraction) that fetched the stored version"),
+    _field(
+        "crawl_id",
+        pa.string(),
+        "the crawl that fetched the stored version (re-extracted: the crawl its archive names, else the re-extraction)",
+    ),
     _field(
         "found_by",
         pa.list_(pa.string()),

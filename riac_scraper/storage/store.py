@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import logging
 import os
 import re
 import secrets
@@ -51,6 +52,8 @@ from riac_scraper.storage.sitetext import SiteText
 from riac_scraper.urls import url_lang
 
 PARTITION = "lang"
+FUTURE_SLACK = dt.timedelta(days=1)  # how far past now a fetch may be dated (clocks differ) before it is doubted
+logger = logging.getLogger(__name__)
 ROW_GROUP_ROWS = 1000  # also what the commit holds in memory at once
 SEEN = pa.schema([("article_id", pa.string()), ("last_seen", TIMESTAMP)])
 STAGED = {name: schema.append(pa.field(PARTITION, pa.string())) for name, schema in {**SCHEMAS, "seen": SEEN}.items()}
@@ -64,6 +67,16 @@ CRAWL_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")  # what new_crawl_id makes: s
 
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # a file name part: no separator, no dot-dot
+
+
+def crawl_started(value: object) -> dt.datetime | None:
+    """When the crawl of this id started (its id says), or None for no crawl id."""
+    if not is_crawl_id(value):
+        return None
+    try:
+        return dt.datetime.strptime(str(value)[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:  # the id's form, but no date (month 13)
+        return None
 
 
 def is_crawl_id(value: object) -> bool:
@@ -140,6 +153,7 @@ class DatasetStore:
         self.found_by: dict[str, list[str]] = {}
         self.site_text: dict[str, SiteText] = {}  # lang -> the site's lines learned at the commit
         self.unread: list[str] = []  # a re-extraction's archive records that could not be read
+        self.future_dated: list[str] = []  # article ids whose fetch is dated in the future (ranked oldest)
 
     def site_text_account(self) -> dict[str, dict[str, int]]:
         """Per language: the pages the commit learned from, the lines it found
@@ -298,6 +312,18 @@ class DatasetStore:
             with contextlib.suppress(OSError):  # not empty: another crawl's staging
                 folder.rmdir()
 
+    def _fetch_order(self, fetched: Any, crawl: Any, number: int, horizon: dt.datetime, key: str) -> tuple[Any, ...]:
+        """How recent a row's fetch is: by the crawl that made it (crawl ids
+        sort by when crawls started), then its fetch time, then its source.
+        A crawl id or fetch time in the future ranks below every true one,
+        with a warning: it is never a reason to keep a row."""
+        started = crawl_started(crawl)
+        if (fetched is not None and fetched > horizon) or (started is not None and started > horizon):
+            self.future_dated.append(key)
+            logger.warning("article %s: fetched %s in crawl %s, in the future: ranked oldest", key, fetched, crawl)
+            return (0, "", fetched, number)
+        return (1, crawl if started is not None else "", fetched, number)
+
     def _merge_articles(self, lang: str) -> None:
         """One row per article: the latest fetch, with the earliest first_seen
         and the latest last_seen over every crawl."""
@@ -305,7 +331,7 @@ class DatasetStore:
         existing = _visible_files(directory)
         # Old files first, this crawl's parts last: on equal fetch times the newer source wins.
         sources = [(path, None) for path in existing] + [(path, lang) for path in self._staged("articles")]
-        best: dict[str, tuple[Any, int, int]] = {}  # article_id -> (fetched_at, source, row)
+        best: dict[str, tuple[Any, int, int]] = {}  # article_id -> (fetch order, source, row)
         first_seen: dict[str, Any] = {}
         last_seen: dict[str, Any] = {}
         for part in self._staged("seen"):
@@ -314,18 +340,20 @@ class DatasetStore:
                     last_seen[key] = max(last_seen.get(key, seen), seen)
         # The listing entry's hash of the latest fetch that saw one: a row that saw none (found by
         # the sitemap, or re-extracted from an archive, which holds no listing) keeps the known one.
-        listed: dict[str, tuple[Any, int, str]] = {}
-        index_columns = ["article_id", "fetched_at", "first_seen", "last_seen", "listing_hash"]
+        listed: dict[str, tuple[Any, int, str]] = {}  # article_id -> (fetch order, source, hash)
+        index_columns = ["article_id", "fetched_at", "first_seen", "last_seen", "listing_hash", "crawl_id"]
+        horizon = dt.datetime.now(dt.UTC) + FUTURE_SLACK  # a fetch dated later is the clock's error, or a forgery
         for number, (path, part_lang) in enumerate(sources):
             row = 0
             for batch in self._batches(path, part_lang, index_columns):
-                columns = (batch.column(n).to_pylist() for n in index_columns)
-                for key, fetched, first, last, listing_hash in zip(*columns, strict=True):
+                columns = (_column(batch, n) for n in index_columns)
+                for key, fetched, first, last, listing_hash, crawl in zip(*columns, strict=True):
+                    order = self._fetch_order(fetched, crawl, number, horizon, key)
                     current = best.get(key)
-                    if current is None or (fetched, number) >= current[:2]:
-                        best[key] = (fetched, number, row)
-                    if listing_hash is not None and (key not in listed or (fetched, number) >= listed[key][:2]):
-                        listed[key] = (fetched, number, listing_hash)
+                    if current is None or order >= current[0]:
+                        best[key] = (order, number, row)
+                    if listing_hash is not None and (key not in listed or order >= listed[key][0]):
+                        listed[key] = (order, number, listing_hash)
                     first_seen[key] = min(first_seen.get(key, first), first)
                     last_seen[key] = max(last_seen.get(key, last), last)
                     row += 1
@@ -412,6 +440,12 @@ class DatasetStore:
         self.written["authors"] += write_authors(self.root, people, write)
 
 
+def _column(batch: pa.RecordBatch, name: str) -> list[Any]:
+    """A column's values, or nulls for a column that the batch's file predates."""
+    index = batch.schema.get_field_index(name)
+    return batch.column(index).to_pylist() if index >= 0 else [None] * batch.num_rows
+
+
 def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     """A batch in ``schema``'s columns; a column that its file predates is null."""
     for name in schema.names:
@@ -466,6 +500,7 @@ def read_article_index(root: str | os.PathLike[str]) -> dict[str, dict[str, Any]
     for path in sorted((Path(root) / "articles").glob(f"{PARTITION}=*/*.parquet")):
         if path.name.startswith((".", "_")):
             continue
-        for row in pq.read_table(path, columns=columns).to_pylist():
-            index[row.pop("url")] = row
+        present = [c for c in columns if c in pq.read_schema(path).names]  # a file of an older version lacks some
+        for row in pq.read_table(path, columns=present).to_pylist():
+            index[row.pop("url")] = {name: row.get(name) for name in columns[1:]}
     return index
