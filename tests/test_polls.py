@@ -117,3 +117,27 @@ def test_a_polls_rows_take_its_total_once_not_once_per_option(monkeypatch: pytes
     rows = poll_rows(poll, "c")
     assert len(rows) == 1000 and {row["total_votes"] for row in rows} == {sum(range(1000))}
     assert len(calls) == 1  # a sum over every option, taken per option, made 40,000 options take minutes
+
+
+@pytest.mark.parametrize(
+    ("votes", "total", "warned"),
+    [(("2000000000", "147483647"), 2147483647, False), (("2000000000", "147483648"), None, True)],
+)
+def test_a_total_past_int32_is_null_with_a_warning(votes: tuple[str, str], total: int | None, warned: bool) -> None:
+    [poll], warnings = polls("1. Asked?", "Yes", f"{votes[0]} (50%)", "No", f"{votes[1]} (50%)")
+    assert [o.votes for o in poll.options] == [int(v) for v in votes]  # each fits
+    assert poll.total_votes == total
+    assert warnings == (
+        ["poll votes: 'Asked?' adds up to 2147483648, past 2147483647: no total kept"] if warned else []
+    )
+
+
+def test_an_unknown_count_adds_nothing_to_the_sum_that_is_checked() -> None:
+    [poll], warnings = polls("1. Asked?", "Yes", "2147483647 (50%)", "No", "x (50%)")
+    assert poll.total_votes is None and not any("adds up" in w for w in warnings)
+
+
+def test_the_total_warning_quotes_at_most_80_characters_of_the_question() -> None:
+    question = "Is this " + "very " * 30 + "long?"
+    [poll], warnings = polls(f"1. {question}", "Yes", "2000000000 (50%)", "No", "2000000000 (50%)")
+    assert warnings == [f"poll votes: {question[:80]!r} adds up to 4000000000, past 2147483647: no total kept"]

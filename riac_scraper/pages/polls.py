@@ -59,9 +59,11 @@ def _read(lines: list[Line], warnings: list[str]) -> Iterator[tuple[int, str, li
 def parse_polls(
     lines: list[Line], lang: str, source_url: str, observed_at: dt.datetime, warnings: list[str]
 ) -> list[PollSnapshot]:
-    """Every poll in ``lines``."""
-    return [
-        PollSnapshot(
+    """Every poll in ``lines``; a poll whose votes add up past what the
+    datasets' int32 column holds gets no total, with a warning."""
+    polls = []
+    for _, question, options in _read(lines, warnings):
+        poll = PollSnapshot(
             poll_id=stable_id(lang, key(question)),
             lang=lang,
             question=question,
@@ -69,8 +71,11 @@ def parse_polls(
             observed_at=observed_at,
             source_url=source_url,
         )
-        for _, question, options in _read(lines, warnings)
-    ]
+        total = sum(option.votes or 0 for option in options)
+        if total > INT32_MAX:
+            warnings.append(f"poll votes: {question[:80]!r} adds up to {total}, past {INT32_MAX}: no total kept")
+        polls.append(poll)
+    return polls
 
 
 def first_poll(lines: list[Line]) -> int | None:
