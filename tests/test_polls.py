@@ -140,4 +140,5 @@ def test_an_unknown_count_adds_nothing_to_the_sum_that_is_checked() -> None:
 def test_the_total_warning_quotes_at_most_80_characters_of_the_question() -> None:
     question = "Is this " + "very " * 30 + "long?"
     [poll], warnings = polls(f"1. {question}", "Yes", "2000000000 (50%)", "No", "2000000000 (50%)")
+    assert poll.total_votes is None
     assert warnings == [f"poll votes: {question[:80]!r} adds up to 4000000000, past 2147483647: no total kept"]
