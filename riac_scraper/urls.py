@@ -94,6 +94,29 @@ canonical_url = functools.lru_cache(maxsize=65536)(_canonical_url)
 classify = functools.lru_cache(maxsize=65536)(_classify)
 
 
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+_origin_of = functools.lru_cache(maxsize=256)(_origin)
+
+
+def canonical_link(href: str, base: str) -> str | None:
+    """``canonical_url(href, base)``, cached on the link wherever the link
+    alone decides it: a link with its own host, or one from the site's root,
+    resolves the same on every page, so the menus and cards that listing
+    pages repeat are canonicalized once (keyed on the page too, they would be
+    once per page).  Only a link relative to the page's own path (``?page=2``,
+    ``next/``) is resolved against the page."""
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//"):
+        return canonical_url(_origin_of(base) + href)
+    if href[:8].lower().startswith(("http://", "https://")):
+        return canonical_url(href)
+    return canonical_url(href, base)
+
+
 def url_lang(canonical: str) -> str:
     path = urlsplit(canonical).path
     return "en" if path.startswith("/en/") else "ru"

@@ -156,8 +156,10 @@ def _fresh_caches() -> Iterator[None]:
     from riac_scraper.pages import cues
     from riac_scraper.urls import canonical_url, classify
 
-    for cached in (canonical_url, classify, cues.key, cues.widget_kind):
+    for cached in (canonical_url, classify):
         cached.cache_clear()
+    for memo in cues.MEMOS:
+        memo.forget()
     yield
 
 

@@ -139,3 +139,38 @@ def test_poll_result_rows_parse_back(votes: int, percent: int, label: str) -> No
 
     match = POLL_RESULT.search(f"{label} {votes} ({percent}%)".strip())
     assert match and (int(match["votes"]), int(match["percent"])) == (votes, percent)
+
+
+LINK_PIECES = [
+    "/",
+    "//",
+    "..",
+    ".",
+    "?",
+    "#",
+    "PAGEN_1=2",
+    "en",
+    "russiancouncil.ru",
+    "http:",
+    "https://",
+    " ",
+    "%2F",
+    "а",
+    "\\",
+    ":",
+    "@",
+    "[::1]",
+]
+
+
+@fast
+@given(
+    st.lists(st.sampled_from(LINK_PIECES), max_size=8).map("".join),
+    st.sampled_from(
+        ["https://russiancouncil.ru/en/news/?PAGEN_1=3", "http://127.0.0.1:8000/a/b", "https://www.russiancouncil.ru/"]
+    ),
+)
+def test_a_link_cached_on_itself_resolves_as_on_its_page(href: str, base: str) -> None:
+    from riac_scraper.urls import canonical_link, canonical_url
+
+    assert canonical_link(href, base) == canonical_url(href, base)

@@ -186,3 +186,21 @@ def test_each_way_a_next_page_can_hide(here: str, pager: str, expected: str) -> 
     html = f"<html><head>{pager if pager.startswith('<link') else ''}</head><body>{pager}</body></html>"
     origin = "https://russiancouncil.ru"
     assert ListingPage(Selector(text=html), origin + here).further_pages() == [origin + expected]
+
+
+def test_listing_links_are_canonicalized_once_whatever_the_page() -> None:
+    """The menu and cards that every listing page repeats are one cache entry
+    each, not one per page that shows them: the URL cache grows with the
+    site's distinct links, not with the pages times their links."""
+    from riac_scraper.urls import canonical_url
+
+    menu = "".join(f'<a href="/en/menu-{n}/">Menu {n}</a>' for n in range(50))
+    cards = "".join(f'<a href="https://russiancouncil.ru/en/news/item-{n}/">Item {n}</a>' for n in range(5))
+    for number in range(2, 12):
+        url = f"{HERE}?PAGEN_1={number}"
+        listed = page(menu + cards + f'<a href="?PAGEN_1={number + 1}">Next</a>', url)
+        assert f"{HERE}?PAGEN_1={number + 1}" in listed.further_pages()
+    # 55 shared links, the 10 page-relative "Next" links, the 11 pages' own
+    # URLs resolved by the relative ones (each a distinct key)
+    assert canonical_url.cache_info().currsize <= 55 + 10 + 11 + 11
+    assert canonical_url.cache_info().hits >= 9 * 55

@@ -483,3 +483,30 @@ def test_a_whole_line_only_label_is_never_cut_from_the_start_of_a_line() -> None
     # a label not so marked is cut where it starts a line; this one is not
     assert cut_points(Line("Print | Read in English")) == [0, 5, 8, 23]
     assert cut_points(Line("In | Read in English")) == []
+
+
+def test_a_long_page_is_read_with_each_line_folded_once() -> None:
+    """The line memos hold every line of the page being read, however many
+    (a fixed 8,192-entry cache misses every line of a longer page on every
+    pass), and forget a page two pages later: their size is two pages' lines."""
+    from riac_scraper import extract
+    from riac_scraper.pages import cues
+
+    def paragraphs(prefix: str, count: int) -> str:
+        return "".join(
+            f"<p>{prefix} paragraph number {n} says something of its own at some length.</p>" for n in range(count)
+        )
+
+    url = "https://russiancouncil.ru/en/analytics-and-comments/analytics/long-read/"
+    long_page = f"<html><body><h1>A long read</h1>{paragraphs('Long', 12_000)}</body></html>"
+    keys, kinds = cues.MEMOS
+    before = keys.computed, kinds.computed
+    extract(long_page, url)
+    assert len(keys) >= 12_000 and len(kinds) >= 12_000  # the whole page is held
+    # each of the 12,000 texts computed once, a few dozen labels and titles aside
+    assert keys.computed - before[0] < 12_100
+    assert kinds.computed - before[1] < 12_100
+    for other in ("First", "Second"):
+        extract(f"<html><body><h1>{other}</h1>{paragraphs(other, 20)}</body></html>", url)
+    assert len(keys) + len(keys.previous) < 200  # the long page is forgotten
+    assert len(kinds) + len(kinds.previous) < 200

@@ -433,3 +433,38 @@ def test_a_tag_search_url_is_made_and_read_back() -> None:
 )
 def test_only_a_listing_keeps_its_page_number(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/en/x/",
+        " /en/news/item ",
+        "HTTP://www.russiancouncil.ru/en/a",
+        "?PAGEN_1=4",
+        "//russiancouncil.ru/a",
+        "../b",
+        "next/",
+        "/a/../en/c",
+        "http:foo",
+        "https:/en/",
+        "mailto:x",
+        "/\\evil.com",
+        "//example.com/en/",
+        "https://example.com/en/",
+        "",
+        "#top",
+    ],
+)
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://russiancouncil.ru/en/analytics-and-comments/analytics/?PAGEN_1=3",
+        "http://127.0.0.1:8000/en/news/",
+        "https://www.russiancouncil.ru/analytics-and-comments/",
+    ],
+)
+def test_a_link_cached_on_itself_resolves_as_on_its_page(href: str, base: str) -> None:
+    from riac_scraper.urls import canonical_link
+
+    assert canonical_link(href, base) == canonical_url(href, base)

@@ -41,6 +41,7 @@ from riac_scraper.pages.cues import (
     key,
     labels,
     looks_like_name,
+    turn_page,
     widget_kind,
 )
 from riac_scraper.pages.language import detect_language
@@ -141,6 +142,7 @@ def _flatten(body: bytes) -> bytes:
 
 def read_page(sel: Selector) -> Reading:
     """The page's lines, cut where a label or a widget pattern starts inside one."""
+    turn_page()
     return read_lines(sel.root if sel.root is not None and isinstance(sel.root.tag, str) else None, cut=cut_points)
 
 

@@ -6,8 +6,9 @@ things (a label and its widget's links, a rating and its vote count) is cut.
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Callable
+from typing import Any
 import unicodedata
 
 from riac_scraper import site
@@ -20,9 +21,47 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-# Cached as wrappers, so that mutation testing (which leaves decorated
+_UNSET = object()
+
+
+class PageMemo(dict[str, Any]):
+    """``function`` of a line's text, remembered over the page being read and
+    the page before it.
+
+    A fixed-size LRU cache fails on the first page with more distinct lines
+    than it holds: every later pass over the page misses every line.  This
+    memo holds every line of the page, however long, and the previous page's
+    lines for the menus, labels and footers that pages share; older lines are
+    forgotten, so it never holds more than two pages.  A dict subclass, so
+    that a hit costs a dict lookup and nothing more."""
+
+    def __init__(self, function: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.function = function
+        self.previous: dict[str, Any] = {}
+        self.computed = 0  # calls of ``function``: what the memo saved is visible to tests
+
+    def __missing__(self, text: str) -> Any:
+        value = self.previous.get(text, _UNSET)
+        if value is _UNSET:
+            self.computed += 1
+            value = self.function(text)
+        self[text] = value
+        return value
+
+    def turn_page(self) -> None:
+        self.previous = dict(self)
+        self.clear()
+
+    def forget(self) -> None:
+        self.previous = {}
+        self.clear()
+
+
+# Memos wrap the rules, so that mutation testing (which leaves decorated
 # functions alone) reaches the rules themselves.
-key = functools.lru_cache(maxsize=8192)(_key)
+_KEYS = PageMemo(_key)
+key: Callable[[str], str] = _KEYS.__getitem__
 
 
 def labels(*groups: tuple[str, ...]) -> frozenset[str]:
@@ -108,7 +147,15 @@ def _widget_kind(text: str) -> str | None:
     return None
 
 
-widget_kind = functools.lru_cache(maxsize=8192)(_widget_kind)  # pages repeat their menus, labels and footers
+_WIDGET_KINDS = PageMemo(_widget_kind)
+widget_kind: Callable[[str], str | None] = _WIDGET_KINDS.__getitem__
+MEMOS = (_KEYS, _WIDGET_KINDS)
+
+
+def turn_page() -> None:
+    """A new page is being read: the memos keep this page's lines and the last."""
+    for memo in MEMOS:
+        memo.turn_page()
 
 
 def looks_like_name(text: str) -> bool:
