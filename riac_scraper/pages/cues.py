@@ -7,9 +7,9 @@ things (a label and its widget's links, a rating and its vote count) is cut.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
-import unicodedata
 
 from riac_scraper import site
 from riac_scraper.pages.reading import Line
