@@ -102,6 +102,13 @@ def _origin(base: str) -> str:
 _origin_of = functools.lru_cache(maxsize=256)(_origin)
 
 
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).netloc)  # "https://" alone is relative to the page
+    except ValueError:
+        return False
+
+
 def canonical_link(href: str, base: str) -> str | None:
     """``canonical_url(href, base)``, cached on the link wherever the link
     alone decides it: a link with its own host, or one from the site's root,
@@ -112,7 +119,7 @@ def canonical_link(href: str, base: str) -> str | None:
     href = href.strip()
     if href.startswith("/") and not href.startswith("//"):
         return canonical_url(_origin_of(base) + href)
-    if href[:8].lower().startswith(("http://", "https://")):
+    if href[:8].lower().startswith(("http://", "https://")) and _has_host(href):
         return canonical_url(href)
     return canonical_url(href, base)
 

@@ -506,7 +506,9 @@ def test_the_language_is_detected_from_the_title_and_the_first_two_paragraphs(
     from riac_scraper.pages import article as module
 
     seen: list[str] = []
-    monkeypatch.setattr(module, "detect_language", lambda text: seen.append(text) or "en")
+    monkeypatch.setattr(
+        module, "page_language", lambda text, url_lang, html_lang: (seen.append(text) or "en", "langdetect")
+    )
     assert article(TEXT).detected_lang == "en"
     assert seen == [f"The Title {P1} {P2}"]
     seen.clear()
@@ -889,3 +891,16 @@ def test_the_warning_quotes_at_most_80_characters_of_a_bad_author_link() -> None
     assert [a.name for a in page.authors] == ["Anna Berg"]  # warnings come as the field is read
     (warning,) = [w for w in page.warnings if w.startswith("authors:")]
     assert warning == f"authors: Anna Berg: link {href[:80]!r} is not a page of the site, not kept"
+
+
+def test_a_page_that_declares_its_url_s_language_is_read_without_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    from riac_scraper.pages import language
+
+    asked: list[str] = []
+    monkeypatch.setattr(language, "detect_language", lambda text: asked.append(text) or "en")
+    page = ArticlePage(html(TEXT).replace("<html>", '<html lang="en">'), URL, fetched_at=T0)
+    item = page.to_item()
+    assert item.detected_lang == "en" and item.answered["detected_lang"] == "witnesses" and asked == []
+    # the same page declaring Russian: the witnesses disagree, langdetect reads it
+    page = ArticlePage(html(TEXT).replace("<html>", '<html lang="ru">'), URL, fetched_at=T0)
+    assert page.to_item().answered["detected_lang"] == "langdetect" and len(asked) == 1

@@ -44,7 +44,7 @@ from riac_scraper.pages.cues import (
     turn_page,
     widget_kind,
 )
-from riac_scraper.pages.language import detect_language
+from riac_scraper.pages.language import page_language
 from riac_scraper.pages.metadata import PageMetadata, read_metadata
 from riac_scraper.pages.polls import first_poll, parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
@@ -524,10 +524,14 @@ class ArticlePage:
         bios = {author.bio for author in self.authors}
         return sum(is_paragraph(line.text) and line.text not in bios for line in lines[:lead_at])
 
-    def _get_detected_lang(self) -> str | None:
-        return detect_language(" ".join([self.title or "", *self.body[:2]]))
+    def _get_language(self) -> tuple[str | None, str]:
+        return page_language(" ".join([self.title or "", *self.body[:2]]), self.lang, self.meta.html_lang)
 
-    detected_lang = cached_property(_get_detected_lang)
+    _language = cached_property(_get_language)
+
+    @property
+    def detected_lang(self) -> str | None:
+        return self._language[0]
 
     def _get_linked(self) -> list[str]:
         """The other articles the page links to (teasers, related materials, its
@@ -587,7 +591,7 @@ class ArticlePage:
         for name, value, layer in (
             ("regions", self.regions, "text"),
             ("tags", self.tags, "text" if self.text_tags else "metadata"),
-            ("detected_lang", self.detected_lang, "langdetect"),
+            ("detected_lang", self.detected_lang, self._language[1]),
         ):
             if value:
                 layers[name] = layer

@@ -47,7 +47,12 @@ SITE_LINE = pa.struct(
 _ARTICLE_FIELDS = [
     _field("article_id", pa.string(), "stable id: the first 16 hex digits of SHA-256 of `url`"),
     _field("url", pa.string(), "the canonical URL on russiancouncil.ru"),
-    _field("detected_lang", pa.string(), "the language langdetect reads in the title and lead"),
+    _field(
+        "detected_lang",
+        pa.string(),
+        "the language of the title and lead: the URL's where the page's html lang and the text's script agree with it, "
+        "langdetect's reading otherwise",
+    ),
     _field("section", pa.string(), "analytics, comments, interview, news, blogs, columns or longreads"),
     _field("title", pa.string(), "the title"),
     _field("lead", pa.string(), "the lead (announce), also the first paragraph of `body`"),
