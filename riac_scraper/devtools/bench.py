@@ -111,7 +111,10 @@ class BenchSite:
             for i in range(40)
         )
         self.sidebar = f'<div class="related"><ul>{related}</ul></div>'
-        self.scripts = [_padding(kb) for kb in (55, 70, 85, 100, 115)]
+        self.scripts = {
+            "bench": [_padding(kb) for kb in (55, 70, 85, 100, 115)],
+            "real": [_padding(kb) for kb in (140, 170, 200, 230, 260)],
+        }
 
     def _section_of(self, number: int) -> str:
         return SECTIONS[number % len(SECTIONS)]
@@ -141,17 +144,21 @@ class BenchSite:
         for number in range(self.articles):
             yield self.article_path(number)
 
-    def article(self, number: int, *, small: bool = False) -> bytes:
-        """Article page ``number``; ``small`` leaves out the inline scripts and
-        keeps a 40-link menu: 10-25 KB, the size of the bundled mirror's pages."""
+    def article(self, number: int, *, size: str = "bench") -> bytes:
+        """Article page ``number`` at one of ``PAGE_SIZES``: "small" leaves out the
+        inline scripts and keeps a 40-link menu (10-25 KB, the size of the bundled
+        mirror's pages); "bench" has a 250-link menu and 55-115 KB of scripts;
+        "real" 140-260 KB of scripts, the size of the site's real pages."""
         kind = classify(ORIGIN + self.article_path(number))
         assert kind is not None
         templates = self.templates[(kind.lang, kind.section)]
         html, title = templates[number % len(templates)]
         html = html.replace(title, f"{title} {number}" + (" (revised)" if number in self.edits else ""))
-        if not small:
-            html = html.replace("</head>", self.scripts[number % len(self.scripts)] + "</head>", 1)
-        html = html.replace('<nav class="menu">', '<nav class="menu">' + (self.small_nav if small else self.nav), 1)
+        scripts = self.scripts.get(size, ())
+        if scripts:
+            html = html.replace("</head>", scripts[number % len(scripts)] + "</head>", 1)
+        nav = self.small_nav if size == "small" else self.nav
+        html = html.replace('<nav class="menu">', '<nav class="menu">' + nav, 1)
         html = html.replace('<aside class="sidebar">', '<aside class="sidebar">' + self.sidebar, 1)
         return html.encode("utf-8")
 
@@ -308,8 +315,9 @@ def _child_crawl(kind: str, base_url: str, articles: int, output: str) -> dict[s
         "problems": stats.get("riac/quality/problems"),
         "responses": stats.get("response_received_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
+        "cpu_seconds": (usage := resource.getrusage(resource.RUSAGE_SELF)).ru_utime + usage.ru_stime,
         "articles": stats.get("riac/written/articles"),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
     }
 
 
@@ -344,7 +352,7 @@ def crawl(kind: str, base_url: str, articles: int, output: str | None = None) ->
 # ----------------------------------------------------------- extraction
 
 
-def per_page_times(site: BenchSite, sample: int, *, small: bool = False) -> dict[str, list[float]]:
+def per_page_times(site: BenchSite, sample: int, *, size: str = "bench") -> dict[str, list[float]]:
     """CPU seconds per page of our extraction, of langdetect alone, and of
     trafilatura's bare_extraction, and their per-page ratio."""
     from trafilatura import bare_extraction
@@ -355,9 +363,9 @@ def per_page_times(site: BenchSite, sample: int, *, small: bool = False) -> dict
     times: dict[str, list[float]] = {"ours": [], "langdetect": [], "trafilatura": [], "ratio": []}
     step = max(1, site.articles // sample)
     numbers = list(range(0, site.articles, step)[:sample])
-    parse_article(site.article(numbers[0], small=small).decode("utf-8"), ORIGIN + site.article_path(numbers[0]))
+    parse_article(site.article(numbers[0], size=size).decode("utf-8"), ORIGIN + site.article_path(numbers[0]))
     for number in numbers:
-        html, url = site.article(number, small=small).decode("utf-8"), ORIGIN + site.article_path(number)
+        html, url = site.article(number, size=size).decode("utf-8"), ORIGIN + site.article_path(number)
         start = time.process_time()  # both extractors get the same decoded page
         article = parse_article(html, url)
         times["ours"].append(time.process_time() - start)
@@ -469,12 +477,16 @@ def _ms(values: list[float], q: float) -> float:
     return 1000 * (statistics.median(values) if q == 0.5 else statistics.quantiles(values, n=20)[18])
 
 
-def extraction(site: BenchSite, sample: int) -> dict[str, Any]:
-    """(c): our extraction against trafilatura's on large and on small pages."""
+# The page sizes extraction is timed on, under the names the figures carry.
+PAGE_SIZES = {"large": "bench", "small": "small", "real": "real"}
+
+
+def extraction(site: BenchSite, sample: int, names: tuple[str, ...] = ("large", "small")) -> dict[str, Any]:
+    """(c): our extraction against trafilatura's on pages of each size named."""
     figures: dict[str, Any] = {}
-    for size in ("large", "small"):
-        pages = [len(site.article(n, small=size == "small")) / 1024 for n in range(min(site.articles, 50))]
-        times = per_page_times(site, sample, small=size == "small")
+    for size in names:
+        pages = [len(site.article(n, size=PAGE_SIZES[size])) / 1024 for n in range(min(site.articles, 50))]
+        times = per_page_times(site, sample, size=PAGE_SIZES[size])
         for name in ("ours", "langdetect", "trafilatura"):
             figures[f"{size}_{name}_median_ms"] = _ms(times[name], 0.5)
             figures[f"{size}_{name}_p95_ms"] = _ms(times[name], 0.95)
@@ -483,6 +495,7 @@ def extraction(site: BenchSite, sample: int) -> dict[str, Any]:
                 f"median {figures[f'{size}_{name}_median_ms']:.2f} ms, "
                 f"p95 {figures[f'{size}_{name}_p95_ms']:.2f} ms CPU per page ({len(times[name])} pages)"
             )
+        figures[f"{size}_kb"] = (min(pages), max(pages))
         figures[f"{size}_speedup"] = statistics.median(times["ratio"])
         figures[f"{size}_langdetect_share"] = statistics.median(
             d / o for d, o in zip(times["langdetect"], times["ours"], strict=True)
@@ -608,7 +621,7 @@ def _child_commit(articles: int) -> dict[str, Any]:
     from riac_scraper.storage.store import DatasetStore
 
     bench = BenchSite(50)
-    rows = [extract(bench.article(n, small=True), ORIGIN + bench.article_path(n))["articles"][0] for n in range(10)]
+    rows = [extract(bench.article(n, size="small"), ORIGIN + bench.article_path(n))["articles"][0] for n in range(10)]
     with tempfile.TemporaryDirectory() as root:
         store = DatasetStore(root, crawl_id="bench")
         for i in range(articles):  # each row its own article: its own URL, title and a paragraph of its own
