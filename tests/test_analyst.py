@@ -12,7 +12,6 @@ import polars as pl
 import pytest
 
 from riac_scraper.devtools.mirror import Mirror
-from riac_scraper.storage.derived import name_key, person_ids
 from riac_scraper.storage.records import SCHEMAS
 from tests.conftest import SITE, page_path, run_crawl
 
@@ -48,37 +47,6 @@ def test_articles_join_authors_and_each_person_counts_once(three_crawls: Path) -
     assert {"Igor Ivanov", "Игорь Иванов"} in people.tolist()  # one profile path, two languages
     assert {"Pavel Grigoriev", "Павел Григорьев"} in people.tolist()  # no profile: the name rule
     assert joined.groupby("person_id")["article_id"].nunique().max() == 2  # a pair counts once per article
-
-
-@pytest.mark.parametrize(
-    ("english", "russian", "same"),
-    [
-        ("Pavel Grigoriev", "Павел Григорьев", True),
-        ("Sergei Antonov", "Сергей Антонов", True),
-        ("Maria Kuznetsova", "Мария Кузнецова", True),
-        ("Dmitry Lebedev", "Дмитрий Лебедев", True),
-        ("Pavel Grigoriev", "Павел Антонов", False),
-    ],
-)
-def test_names_are_matched_across_languages_by_their_consonants(english: str, russian: str, same: bool) -> None:
-    assert (name_key(english) == name_key(russian)) is same
-    people = [
-        {"author_id": "e", "lang": "en", "name": english, "url": None},
-        {"author_id": "r", "lang": "ru", "name": russian, "url": None},
-    ]
-    ids = person_ids(people)
-    assert (ids["e"] == ids["r"]) is same
-
-
-def test_a_profile_path_matches_whatever_the_names() -> None:
-    ids = person_ids(
-        [
-            {"author_id": "e", "lang": "en", "name": "I. Ivanov", "url": "https://russiancouncil.ru/en/about-us/experts/ii/"},
-            {"author_id": "r", "lang": "ru", "name": "Игорь Иванов", "url": "https://russiancouncil.ru/about-us/experts/ii/"},
-            {"author_id": "o", "lang": "ru", "name": "Игорь Иванов", "url": "https://russiancouncil.ru/about-us/experts/io/"},
-        ]
-    )  # fmt: skip
-    assert ids["e"] == ids["r"] != ids["o"]
 
 
 def test_an_edit_leaves_two_versions_and_one_article(three_crawls: Path) -> None:

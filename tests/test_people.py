@@ -1,0 +1,88 @@
+"""People across languages (``storage/derived.py``): one person_id for one
+person's entries in English and Russian, by their profile link or their
+name's consonants, and never one for two people who share a surname."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from riac_scraper.items import Article, Author
+from riac_scraper.storage.derived import name_key, person_ids
+from riac_scraper.storage.records import article_row
+from riac_scraper.storage.store import DatasetStore
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "same"),
+    [
+        ("Pavel Grigoriev", "Павел Григорьев", True),
+        ("Sergei Antonov", "Сергей Антонов", True),
+        ("Maria Kuznetsova", "Мария Кузнецова", True),
+        ("Dmitry Lebedev", "Дмитрий Лебедев", True),
+        ("Pavel Grigoriev", "Павел Антонов", False),
+        ("Ivan Ivanov", "Пётр Иванов", False),  # one surname, two people
+        ("Anna Volkova", "Мария Волкова", False),
+        ("Sergei Antonov", "Сергей Антонович", False),  # one first name, two people
+    ],
+)
+def test_names_are_matched_across_languages_by_their_consonants(english: str, russian: str, same: bool) -> None:
+    assert (name_key(english) == name_key(russian)) is same
+    people = [
+        {"author_id": "e", "lang": "en", "name": english, "url": None},
+        {"author_id": "r", "lang": "ru", "name": russian, "url": None},
+    ]
+    ids = person_ids(people)
+    assert (ids["e"] == ids["r"]) is same
+
+
+def test_a_profile_path_matches_whatever_the_names() -> None:
+    ids = person_ids(
+        [
+            {"author_id": "e", "lang": "en", "name": "I. Ivanov", "url": "https://russiancouncil.ru/en/about-us/experts/ii/"},
+            {"author_id": "r", "lang": "ru", "name": "Игорь Иванов", "url": "https://russiancouncil.ru/about-us/experts/ii/"},
+            {"author_id": "o", "lang": "ru", "name": "Игорь Иванов", "url": "https://russiancouncil.ru/about-us/experts/io/"},
+        ]
+    )  # fmt: skip
+    assert ids["e"] == ids["r"] != ids["o"]
+
+
+def test_two_people_of_one_surname_are_two_people_in_one_language() -> None:
+    people = [
+        {"author_id": "a", "lang": "en", "name": "Ivan Ivanov", "url": None},
+        {"author_id": "b", "lang": "en", "name": "Petr Ivanov", "url": None},
+        {"author_id": "c", "lang": "ru", "name": "Пётр Иванов", "url": None},
+        {"author_id": "d", "lang": "ru", "name": "Иван Иванов", "url": None},
+    ]
+    ids = person_ids(people)
+    assert ids["a"] != ids["b"]
+    assert ids["a"] == ids["d"] and ids["b"] == ids["c"]
+
+
+def test_the_authors_dataset_keeps_two_people_of_one_surname_apart(tmp_path: Path) -> None:
+    def row(slug: str, lang: str, *names: str) -> dict:
+        prefix = "/en" if lang == "en" else ""
+        return article_row(
+            Article(
+                url=f"https://russiancouncil.ru{prefix}/news/{slug}/",
+                lang=lang,
+                section="news",
+                title=slug,
+                paragraphs=["Body text."],
+                authors=[Author(name) for name in names],
+                fetched_at=T0,
+            )
+        )
+
+    store = DatasetStore(tmp_path)
+    store.add("articles", [row("a", "en", "Ivan Ivanov"), row("b", "en", "Petr Ivanov"), row("c", "ru", "Иван Иванов")])
+    store.commit()
+    authors = pd.read_parquet(tmp_path / "authors")
+    person = dict(zip(authors["name"], authors["person_id"], strict=True))
+    assert len(authors) == 3 and person["Ivan Ivanov"] != person["Petr Ivanov"]
+    assert person["Ivan Ivanov"] == person["Иван Иванов"]
