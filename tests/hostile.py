@@ -93,3 +93,20 @@ class Scripted:
 def page(body: str, title: str = "A Page", head: str = "") -> bytes:
     html = f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head><body>{body}</body></html>"
     return html.encode()
+
+
+POLL_PAST_INT32 = (
+    "<div>Poll conducted</div><div>1. Who?</div><div>A 2147483000 (50%)</div><div>B 2147483000 (50%)</div>"
+)
+
+DATED = '<meta property="article:published_time" content="2024-01-02">'
+
+IMPOSSIBLE_DATE = '<meta property="article:published_time" content="2018-02-31">'
+
+LEAD = "The lead paragraph of this hostile page is long enough to count as running text for a reader."
+
+BODY = "A second paragraph follows it, so that the page has a body of two paragraphs and looks real."
+
+
+def article_html(title: str, extra: str = "", head: str = DATED) -> bytes:
+    return page(f"<h1>{title}</h1>{extra}<p>{LEAD}</p><p>{BODY}</p><div>Share this article</div>", title, head)

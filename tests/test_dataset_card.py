@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import yaml
 
 from riac_scraper.storage.records import SCHEMAS
 from tests.conftest import ROOT
@@ -44,16 +42,3 @@ def test_every_stored_field_carries_its_description(tmp_path: Path, mirror) -> N
         stored = pq.read_schema(path)
         for field in schema:
             assert stored.field(field.name).metadata[b"description"] == field.metadata[b"description"]
-
-
-def test_citation_file_is_valid_cff() -> None:
-    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
-    assert citation["cff-version"] == "1.2.0" and citation["title"] and citation["authors"]
-    assert "RIAC" in citation["message"]
-
-
-def test_the_software_names_its_license_everywhere() -> None:
-    assert (ROOT / "LICENSE").read_text("utf-8").startswith("MIT License\n")
-    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    assert citation["license"] == "MIT" and project["license"] == {"text": "MIT"}

@@ -8,16 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riac_scraper.crawl.middlewares import retry_after_seconds
 from riac_scraper.devtools.faults import TRANSIENT, FaultPlan
 from riac_scraper.devtools.mirror import Mirror
 from riac_scraper.storage.records import CRAWL_STATE_COLUMNS, SCHEMAS
 from riac_scraper.urls import stable_id
 from tests.conftest import SITE, run_crawl
+from tests.test_fault_plan import SEEDS
 
 pytestmark = pytest.mark.e2e
 
-SEEDS = [3, 7]
 # A fault hits a page's first attempt only; the timeout stays below the fault mirror's
 # slow answer (3 s), and the retries leave room for a loaded machine (the suite runs on every CPU).
 TOLERANT = [
@@ -66,11 +65,6 @@ def test_the_schedule_injected_faults(faulty: dict) -> None:
     assert len(served & set(TRANSIENT)) >= 4
 
 
-def test_the_seeds_cover_every_transient_fault() -> None:
-    paths = ["/" + p.parent.relative_to(SITE).as_posix() + "/" for p in SITE.rglob("index.html")]
-    assert {FaultPlan(seed).transient_fault(path) for seed in SEEDS for path in paths} >= set(TRANSIENT)
-
-
 def test_same_articles_as_a_clean_crawl_less_the_unreachable(faulty: dict, clean: pd.DataFrame) -> None:
     unreachable = faulty["plan"].unreachable_urls(SITE)
     expected_ids = set(clean.index) - {stable_id(u) for u in unreachable}
@@ -102,21 +96,3 @@ def test_retry_after_is_honoured(faulty: dict) -> None:
     if not waits:
         pytest.skip("this seed scheduled no 429")
     assert min(waits) >= 1.0
-
-
-def test_retry_after_header_forms() -> None:
-    assert retry_after_seconds(b"3") == 3.0
-    assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
-    assert retry_after_seconds(b"soon") is None
-    assert retry_after_seconds(None) is None
-
-
-def test_the_seed_alone_decides_the_schedule() -> None:
-    assert FaultPlan(7).unreachable_urls(SITE) == FaultPlan(7).unreachable_urls(SITE)
-    assert [FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)] == [
-        FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)
-    ]
-    assert FaultPlan(7).dead_paths(SITE) != FaultPlan(8).dead_paths(SITE) or (
-        [FaultPlan(7).transient_fault(f"/p{i}/") for i in range(50)]
-        != [FaultPlan(8).transient_fault(f"/p{i}/") for i in range(50)]
-    )

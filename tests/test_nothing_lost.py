@@ -20,21 +20,9 @@ import pytest
 from riac_scraper.site import ORIGIN
 from riac_scraper.storage.outputdir import OutputLock
 from tests.conftest import ROOT, SITE, crawl_command, mirror_counts, run_crawl, run_riac
-from tests.hostile import Scripted, page
+from tests.hostile import Scripted, article_html, page
 
 pytestmark = pytest.mark.e2e
-
-POLL_PAST_INT32 = (
-    "<div>Poll conducted</div><div>1. Who?</div><div>A 2147483000 (50%)</div><div>B 2147483000 (50%)</div>"
-)
-DATED = '<meta property="article:published_time" content="2024-01-02">'
-IMPOSSIBLE_DATE = '<meta property="article:published_time" content="2018-02-31">'
-LEAD = "The lead paragraph of this hostile page is long enough to count as running text for a reader."
-BODY = "A second paragraph follows it, so that the page has a body of two paragraphs and looks real."
-
-
-def article_html(title: str, extra: str = "", head: str = DATED) -> bytes:
-    return page(f"<h1>{title}</h1>{extra}<p>{LEAD}</p><p>{BODY}</p><div>Share this article</div>", title, head)
 
 
 def report(output: Path) -> dict:
@@ -277,44 +265,6 @@ def test_every_listed_article_ends_as_a_row_or_a_failure(tmp_path: Path, seed: i
 
 
 # ------------------------------------------------------------- extraction
-def test_values_out_of_range_are_null_with_a_warning() -> None:
-    from riac_scraper import extract
-
-    huge = extract(article_html("Huge", "<div>(votes: 99999999999, rating: 4.5)</div>"), ORIGIN + "/en/news/huge/")
-    (row,) = huge["articles"]
-    assert row["rating_votes"] is None and row["rating_value"] == 4.5
-    assert any("rating votes" in w and "above" in w for w in row["warnings"])
-    rows = extract(article_html("Poll", POLL_PAST_INT32), ORIGIN + "/en/news/poll/")["polls"]
-    assert [r["votes"] for r in rows] == [2147483000, 2147483000] and {r["total_votes"] for r in rows} == {None}
-
-
-def test_an_impossible_date_is_null_with_a_warning() -> None:
-    from riac_scraper import extract
-
-    (row,) = extract(article_html("Dated", head=IMPOSSIBLE_DATE), ORIGIN + "/en/news/dated/")["articles"]
-    assert row["published"] is None
-    assert "published: no such date: '2018-02-31'" in row["warnings"]
-
-
-def test_a_40000_option_poll_parses_in_under_a_second() -> None:
-    from riac_scraper.pages.polls import parse_polls
-    from riac_scraper.pages.reading import Line
-
-    lines = [Line("Poll conducted"), Line("1. Which one?")]
-    for i in range(40000):
-        lines += [Line(f"Option {i}"), Line(f"{i} (1%)")]
-    start = time.process_time()
-    (poll,) = parse_polls(lines, "en", ORIGIN + "/en/news/x/", pd.Timestamp.now(tz="UTC").to_pydatetime(), [])
-    assert time.process_time() - start < 1.0
-    assert len(poll.options) == 40000 and poll.options[-1].option == "Option 39999"
-
-
-def test_5000_deep_nesting_is_read_flat() -> None:
-    from riac_scraper import extract
-
-    html = b"<html><body>" + b"<div>" * 5000 + article_html("Deep Title") + b"</div>" * 5000 + b"</body></html>"
-    (row,) = extract(html, ORIGIN + "/en/news/deep/")["articles"]
-    assert row["title"] == "Deep Title" and row["body"] == f"{LEAD}\n\n{BODY}"
 
 
 def test_a_copy_of_the_site_gives_back_every_page(tmp_path: Path) -> None:
