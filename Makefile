@@ -47,6 +47,7 @@ mirror: setup
 	$(BIN)/riac mirror --port 8000
 
 # Mutation testing (slow, not part of make test or make check): about 15 minutes; writes QUALITY.md.
+# make mutation MODULE=riac_scraper.pages.cues runs again only that module's mutants (after one full run).
 mutation: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[mutation]"
-	$(BIN)/python -m tests.mutation_report
+	$(BIN)/python -m tests.mutation_report $(if $(MODULE),--module $(MODULE))

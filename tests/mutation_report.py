@@ -2,6 +2,7 @@
 
     python -m tests.mutation_report          # run mutmut, then write the QUALITY.md section
     python -m tests.mutation_report --write  # only write the section from the last run's results
+    python -m tests.mutation_report --module riac_scraper.pages.cues  # run again only that module's mutants
     python -m tests.mutation_report --show 'riac_scraper.urls*'  # each mutant not detected, with its change
 
 mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the
@@ -168,9 +169,17 @@ def write(text: str) -> None:
     QUALITY.write_text(current, "utf-8")
 
 
+def unchecked(found: dict[str, str]) -> list[str]:
+    """Mutants no run has checked yet: a record with them would be a guess."""
+    return sorted(name for name, status in found.items() if status == "not checked")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="only write QUALITY.md from the last run")
+    parser.add_argument(
+        "--module", metavar="MODULE", help="run only the mutants of MODULE (dotted, e.g. riac_scraper.pages.cues)"
+    )
     parser.add_argument("--show", metavar="PATTERN", help="print the change of every mutant not detected (fnmatch)")
     args = parser.parse_args()
     if args.show:
@@ -178,9 +187,20 @@ def main() -> int:
             if status not in (*DETECTED, "not checked") and fnmatch.fnmatch(name, args.show):
                 print(f"{name}: {status}\n    + {mutated_line(name)}")
         return 0
-    if not args.write:
-        subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "2"], cwd=ROOT)
-    write(section(statuses(), equivalents()))
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    if args.module:
+        if not (ROOT / "mutants").is_dir():
+            print("mutation: no earlier run to add to (mutants/ is missing): run make mutation in full first")
+            return 2
+        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # the changed code's tests are found again
+        subprocess.run([mutmut, "run", "--max-children", "2", f"{args.module}.*"], cwd=ROOT)
+    elif not args.write:
+        subprocess.run([mutmut, "run", "--max-children", "2"], cwd=ROOT)
+    found = statuses()
+    if missing := unchecked(found):
+        print(f"mutation: {len(missing)} mutants were never run (first: {missing[0]}); QUALITY.md not written")
+        return 1
+    write(section(found, equivalents()))
     print(f"wrote the mutation score to {QUALITY}")
     return 0
 

@@ -294,11 +294,14 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         elif self.known:
             self.full_walk, self.walk_why = self.walk_policy.full_walk(self.runs_since_full_walk)
             self.logger.info("listing walk: %s", self.walk_why)
+        asked: frozenset[str] = frozenset()
         if self.journal is not None and self.journal.resumed:
+            asked = frozenset(self.journal.requested)
             for request in self._resumed_requests():
                 yield request
-            return
-        for request in self._start_requests():
+        # Scrapy takes start requests as it has room: a crawl killed early had
+        # journaled only some of them, and a resumed one starts the others.
+        for request in self._start_requests(asked):
             yield request
 
     def _resumed_requests(self) -> Iterator[scrapy.Request]:
@@ -351,7 +354,9 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
         if self.journal is not None:
             self.journal.mark(name, key if isinstance(key, str) else "/".join(key), str(value))
 
-    def _start_requests(self) -> Iterator[scrapy.Request]:
+    def _start_requests(self, asked: frozenset[str] = frozenset()) -> Iterator[scrapy.Request]:
+        """The crawl's first pages, less those ``asked`` for before a kill (a
+        resumed run has asked for them again, or finished them)."""
         if self.url_file:
             for number, line in enumerate(read_url_file(self.url_file), 1):
                 line = line.strip()
@@ -370,13 +375,16 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
             return
         enabled = self.discovery.enabled
         for lang in self.langs:
-            yield self._request(site.ORIGIN + site.HOME_PATHS[lang], self.parse_home)
+            if (home := site.ORIGIN + site.HOME_PATHS[lang]) not in asked:
+                yield self._request(home, self.parse_home)
         for lang, section in self.listings() if "listings" in enabled else ():
-            self.listing_requested.add(listing_url(section, lang))
-            yield self._request(listing_url(section, lang), self.parse_listing)
+            if (first := listing_url(section, lang)) not in asked:
+                self.listing_requested.add(first)
+                yield self._request(first, self.parse_listing)
         for lang in self.langs if "feeds" in enabled else ():
             for path in site.FEED_PATHS[lang]:
-                yield self._document(site.ORIGIN + path, "feed")
+                if (feed := site.ORIGIN + path) not in asked:
+                    yield self._document(feed, "feed")
 
     # ------------------------------------------------------------ discovery
 
