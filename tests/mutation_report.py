@@ -3,6 +3,7 @@
     python -m tests.mutation_report          # run mutmut, then write the QUALITY.md section
     python -m tests.mutation_report --write  # only write the section from the last run's results
     python -m tests.mutation_report --module riac_scraper.pages.cues  # run again only that module's mutants
+    python -m tests.mutation_report --module 'riac_scraper.urls.x_canonical_link*'  # or those a pattern names
     python -m tests.mutation_report --show 'riac_scraper.urls*'  # each mutant not detected, with its change
 
 mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the
@@ -193,7 +194,8 @@ def main() -> int:
             print("mutation: no earlier run to add to (mutants/ is missing): run make mutation in full first")
             return 2
         (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # the changed code's tests are found again
-        subprocess.run([mutmut, "run", "--max-children", "2", f"{args.module}.*"], cwd=ROOT)
+        pattern = args.module if "*" in args.module else f"{args.module}.*"  # a module, or a pattern of names
+        subprocess.run([mutmut, "run", "--max-children", "2", pattern], cwd=ROOT)
     elif not args.write:
         subprocess.run([mutmut, "run", "--max-children", "2"], cwd=ROOT)
     found = statuses()

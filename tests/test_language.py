@@ -30,6 +30,7 @@ def test_the_declared_language_is_its_primary_subtag(value: str | None, primary:
         ("Україна і Росія: що далі", "ru", False),  # Ukrainian letters
         ("Die Außenpolitik der Bundesrepublik", "en", False),  # a German letter
         ("12 345 — 2024", "en", False),  # no letters at all
+        ("G7 2024", "en", True),  # one letter is a sample
         (f"{EN} Москва", "en", True),  # one Russian word in an English title
         (f"{EN[:20]} {RU}", "en", False),  # mostly Cyrillic
         (EN, "de", False),  # no script known for that language

@@ -510,3 +510,22 @@ def test_a_long_page_is_read_with_each_line_folded_once() -> None:
         extract(f"<html><body><h1>{other}</h1>{paragraphs(other, 20)}</body></html>", url)
     assert len(keys) + len(keys.previous) < 200  # the long page is forgotten
     assert len(kinds) + len(kinds.previous) < 200
+
+
+def test_a_page_memo_computes_each_text_once_per_two_pages() -> None:
+    from riac_scraper.pages.cues import PageMemo
+
+    calls: list[str] = []
+    memo = PageMemo(lambda text: calls.append(text) or text.upper())
+    assert memo.computed == 0 and len(memo) == 0 and memo.previous == {}
+    assert memo["menu"] == "MENU" and memo["menu"] == "MENU" and memo["first"] == "FIRST"
+    assert calls == ["menu", "first"] and memo.computed == 2
+    memo.turn_page()  # the next page shares the menu
+    assert memo.previous == {"menu": "MENU", "first": "FIRST"} and len(memo) == 0
+    assert memo["menu"] == "MENU" and memo["second"] == "SECOND"
+    assert calls == ["menu", "first", "second"] and memo.computed == 3  # the menu came from the last page
+    memo.turn_page()
+    memo.turn_page()  # two pages on, nothing of them is left
+    assert memo["menu"] == "MENU" and calls[-1] == "menu" and memo.computed == 4
+    memo.forget()
+    assert len(memo) == 0 and memo.previous == {}

@@ -4,18 +4,14 @@ name's consonants, and never one for two people who share a surname."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from riac_scraper.items import Article, Author
 from riac_scraper.storage.derived import name_key, person_ids
-from riac_scraper.storage.records import article_row
 from riac_scraper.storage.store import DatasetStore
-
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+from tests.test_store import T0, article
 
 
 @pytest.mark.parametrize(
@@ -65,22 +61,15 @@ def test_two_people_of_one_surname_are_two_people_in_one_language() -> None:
 
 
 def test_the_authors_dataset_keeps_two_people_of_one_surname_apart(tmp_path: Path) -> None:
-    def row(slug: str, lang: str, *names: str) -> dict:
-        prefix = "/en" if lang == "en" else ""
-        return article_row(
-            Article(
-                url=f"https://russiancouncil.ru{prefix}/news/{slug}/",
-                lang=lang,
-                section="news",
-                title=slug,
-                paragraphs=["Body text."],
-                authors=[Author(name) for name in names],
-                fetched_at=T0,
-            )
-        )
-
     store = DatasetStore(tmp_path)
-    store.add("articles", [row("a", "en", "Ivan Ivanov"), row("b", "en", "Petr Ivanov"), row("c", "ru", "Иван Иванов")])
+    store.add(
+        "articles",
+        [
+            article("a", "A", T0, authors=("Ivan Ivanov",)),
+            article("b", "B", T0, authors=("Petr Ivanov",)),
+            article("c", "C", T0, lang="ru", authors=("Иван Иванов",)),
+        ],
+    )
     store.commit()
     authors = pd.read_parquet(tmp_path / "authors")
     person = dict(zip(authors["name"], authors["person_id"], strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from parsel import Selector
 
 from riac_scraper.pages.article import read_page
@@ -239,3 +240,10 @@ def test_a_links_text_spans_its_inline_elements() -> None:
     _, reading = _read('<p>a <a href="/x/">big <b>deal</b> here</a> b</p>')
     assert reading.links == [("/x/", "big deal here", "")]
     assert reading.lines[0].links == ((2, 15, "/x/"),)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1}', "1", "[]"])
+def test_a_json_selector_has_no_lines(text: str) -> None:
+    """A response Scrapy reads as JSON gives parsel a dict or a number as its root: no lines, no error."""
+    reading = read_page(Selector(text=text, type="json"))
+    assert reading.lines == [] and reading.links == []

@@ -468,3 +468,12 @@ def test_a_link_cached_on_itself_resolves_as_on_its_page(href: str, base: str) -
     from riac_scraper.urls import canonical_link
 
     assert canonical_link(href, base) == canonical_url(href, base)
+
+
+def test_a_mirror_on_an_ipv6_zone_accepts_its_own_links() -> None:
+    """urlsplit keeps the case of a zone id; both sides are compared folded."""
+    from riac_scraper.urls import within_boundary
+
+    assert within_boundary("http://[fe80::1%X]:8000/en/", "http://[fe80::1%X]:8000")
+    assert within_boundary("http://[fe80::1%x]:8000/en/", "http://[fe80::1%X]:8000")
+    assert not within_boundary("http://[fe80::1%Y]:8000/en/", "http://[fe80::1%X]:8000")

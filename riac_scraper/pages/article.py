@@ -143,7 +143,8 @@ def _flatten(body: bytes) -> bytes:
 def read_page(sel: Selector) -> Reading:
     """The page's lines, cut where a label or a widget pattern starts inside one."""
     turn_page()
-    return read_lines(sel.root if sel.root is not None and isinstance(sel.root.tag, str) else None, cut=cut_points)
+    root = sel.root  # an element; a JSON selector's root is a dict or a number, and has no lines
+    return read_lines(root if isinstance(getattr(root, "tag", None), str) else None, cut=cut_points)
 
 
 class ArticlePage:
