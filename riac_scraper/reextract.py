@@ -20,6 +20,7 @@ mirror crawl's pages map back to their real-site URLs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import io
@@ -295,7 +296,12 @@ def _local(work: list[Task], run_id: str, workers: int) -> Iterator[Part]:
         yield from pool.map(_run, work, [run_id] * len(work))
 
 
-def _dask(work: list[Task], run_id: str, scheduler: str | None, workers: int) -> Iterator[Part]:
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, int]]:
+    """A client of the cluster at ``scheduler``, or of a LocalCluster of
+    ``workers`` processes started here; with the task slots it has (its
+    workers' threads, and at least ``workers``), so that the files are cut
+    into enough ranges to keep every slot busy."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -309,12 +315,16 @@ def _dask(work: list[Task], run_id: str, scheduler: str | None, workers: int) ->
         except (OSError, TimeoutError) as exc:
             raise ArchiveError(f"cannot reach the Dask scheduler {scheduler} within {SCHEDULER_TIMEOUT}") from exc
         with client:
-            futures = client.map(_run, work, run_id=run_id, pure=False)
-            for future in futures:  # in file order, so that the first snapshot of a poll is the crawl's
-                yield future.result()
+            yield client, max(workers, sum(client.nthreads().values()))
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _dask(client: Any, work: list[Task], run_id: str) -> Iterator[Part]:
+    futures = client.map(_run, work, run_id=run_id, pure=False)
+    for future in futures:  # in file order, so that the first snapshot of a poll is the crawl's
+        yield future.result()
 
 
 class _FirstSnapshots:
@@ -346,14 +356,19 @@ def reextract(
     Interrupted (Ctrl-C), the rows staged so far stay for ``riac recover``;
     failed, nothing it staged stays behind to be committed later."""
     paths = archive_paths(patterns)
-    work = tasks(paths, workers)
     run_id = new_crawl_id()
     first_snapshots = _FirstSnapshots()
     responses: dict[str, list[int]] = {}  # file -> [responses read, the site's]
-    with OutputLock(output):
+    with OutputLock(output), contextlib.ExitStack() as cluster:
         store = DatasetStore(output, crawl_id=run_id)
         try:
-            parts = _dask(work, run_id, scheduler, workers) if dask or scheduler else _local(work, run_id, workers)
+            if dask or scheduler:
+                client, slots = cluster.enter_context(_dask_client(scheduler, workers))
+                work = tasks(paths, slots)
+                parts = _dask(client, work, run_id)
+            else:
+                work = tasks(paths, workers)
+                parts = _local(work, run_id, workers)
             for done, part in enumerate(parts, 1):
                 store.found_by.update(json.loads(part.pop(FOUND_BY, b"{}")))  # the crawls' own, from their archives
                 store.unread.extend(json.loads(part.pop(DAMAGED, b"[]")))

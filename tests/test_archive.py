@@ -135,6 +135,24 @@ def test_reextraction_gives_the_crawls_datasets(crawled: Path, tmp_path: Path, h
     assert_same_datasets(crawled, tmp_path)
 
 
+def test_reextraction_on_a_running_cluster_cuts_the_files_for_its_workers(
+    crawled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a scheduler and no --workers, the files are cut into ranges for
+    the cluster's worker threads, not run one task a file."""
+    from distributed import LocalCluster
+
+    from riac_scraper import reextract as module
+
+    asked: list[int] = []
+    tasks = module.tasks
+    monkeypatch.setattr(module, "tasks", lambda paths, workers: asked.append(workers) or tasks(paths, workers))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        reextract([str(crawled / "archive" / "*.warc.gz")], tmp_path, scheduler=cluster.scheduler_address)
+    assert asked == [2]
+    assert_same_datasets(crawled, tmp_path)
+
+
 def test_reextracting_an_older_archive_keeps_the_newer_rows(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITE, site)
