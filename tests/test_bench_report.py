@@ -67,7 +67,8 @@ def test_every_target_met_is_marked_met() -> None:
         ({"poll_cpu_s": 1.0}, "a page with a 40,000-option poll"),
         ({"reextract__processes": 3.8}, "re-extraction of one 4,000-page file, 2 processes against serial"),
         ({"reextract__dask": 3.8}, "the same, 2-worker LocalCluster started by `--dask local`"),
-        ({"reextract__dask_warm": 3.8}, "the same, on a running 2-worker LocalCluster (`--scheduler`)"),
+        ({"reextract__dask_warm": 3.8},
+         "the same, on a running 2-worker LocalCluster that has imported the code (`--scheduler`)"),
     ],
 )  # fmt: skip
 def test_a_figure_past_its_target_is_the_one_marked_missed(change: dict[str, Any], missed: str) -> None:
