@@ -117,7 +117,8 @@ def canonical_link(href: str, base: str) -> str | None:
     once per page).  Only a link relative to the page's own path (``?page=2``,
     ``next/``) is resolved against the page."""
     href = href.strip()
-    if href.startswith("/") and not href.startswith("//"):
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        # (urljoin removes dot segments its own way: "/a//.." is "/a/" to it)
         return canonical_url(_origin_of(base) + href)
     if href[:8].lower().startswith(("http://", "https://")) and _has_host(href):
         return canonical_url(href)

@@ -32,18 +32,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALITY = ROOT / "QUALITY.md"
-MEASURED = ("riac_scraper/pages", "riac_scraper/urls.py", "pipelines")
+# What mutmut mutates (pyproject.toml's only_mutate): the files the record's source hash covers.
+MEASURED = tuple(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]["only_mutate"])
 BEGIN, END = "<!-- mutation: begin -->", "<!-- mutation: end -->"
 EQUIVALENT = ROOT / "tests" / "mutation_equivalent.toml"
 DETECTED = ("killed", "timeout")
 
 
 def measured_files() -> list[Path]:
-    files: list[Path] = []
-    for entry in MEASURED:
-        path = ROOT / entry
-        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    return files
+    return sorted({path for pattern in MEASURED for path in ROOT.glob(pattern) if path.suffix == ".py"})
 
 
 def source_hash() -> str:
