@@ -90,7 +90,7 @@ def _classify(canonical: str) -> PageKind | None:
 # Listing pages repeat the same menus and links. The cached functions are
 # wrappers, so that mutation testing (which leaves decorated functions alone)
 # reaches the rules themselves.
-canonical_url = functools.lru_cache(maxsize=65536)(_canonical_url)
+canonical_cache = functools.lru_cache(maxsize=65536)(_canonical_url)
 classify = functools.lru_cache(maxsize=65536)(_classify)
 
 
@@ -109,20 +109,20 @@ def _has_host(url: str) -> bool:
         return False
 
 
-def canonical_link(href: str, base: str) -> str | None:
-    """``canonical_url(href, base)``, cached on the link wherever the link
-    alone decides it: a link with its own host, or one from the site's root,
-    resolves the same on every page, so the menus and cards that listing
-    pages repeat are canonicalized once (keyed on the page too, they would be
-    once per page).  Only a link relative to the page's own path (``?page=2``,
-    ``next/``) is resolved against the page."""
-    href = href.strip()
-    if href.startswith("/") and not href.startswith("//") and "/." not in href:
-        # (urljoin removes dot segments its own way: "/a//.." is "/a/" to it)
-        return canonical_url(_origin_of(base) + href)
-    if href[:8].lower().startswith(("http://", "https://")) and _has_host(href):
-        return canonical_url(href)
-    return canonical_url(href, base)
+def canonical_url(url: str, base: str | None = None) -> str | None:
+    """``_canonical_url``, cached on what decides the answer: a link with its
+    own host, or one from the site's root, resolves the same on every page,
+    so the menus and cards that pages repeat are canonicalized once (keyed on
+    the page too, they would be once per page).  Only a link relative to the
+    page's own path (``?page=2``, ``next/``) is cached with its page."""
+    if base is not None:
+        url = url.strip()
+        if url.startswith("/") and not url.startswith("//") and "/." not in url:
+            # (urljoin removes dot segments its own way: "/a//.." is "/a/" to it)
+            return canonical_cache(_origin_of(base) + url)
+        if url[:8].lower().startswith(("http://", "https://")) and _has_host(url):
+            return canonical_cache(url)
+    return canonical_cache(url, base)
 
 
 def url_lang(canonical: str) -> str:

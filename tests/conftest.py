@@ -154,9 +154,9 @@ def _fresh_caches() -> Iterator[None]:
     test must not hide what the code under test does now (mutation testing
     relies on this: its mutants run after a clean run has filled the caches)."""
     from riac_scraper.pages import cues
-    from riac_scraper.urls import _origin_of, canonical_url, classify
+    from riac_scraper.urls import _origin_of, canonical_cache, classify
 
-    for cached in (canonical_url, classify, _origin_of):
+    for cached in (canonical_cache, classify, _origin_of):
         cached.cache_clear()
     for memo in cues.MEMOS:
         memo.forget()

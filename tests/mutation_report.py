@@ -3,7 +3,7 @@
     python -m tests.mutation_report          # run mutmut, then write the QUALITY.md section
     python -m tests.mutation_report --write  # only write the section from the last run's results
     python -m tests.mutation_report --module riac_scraper.pages.cues  # run again only that module's mutants
-    python -m tests.mutation_report --module 'riac_scraper.urls.x_canonical_link*'  # or those a pattern names
+    python -m tests.mutation_report --module 'riac_scraper.urls.x_canonical_url*'  # or those a pattern names
     python -m tests.mutation_report --show 'riac_scraper.urls*'  # each mutant not detected, with its change
 
 mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the

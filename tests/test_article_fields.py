@@ -909,10 +909,10 @@ def test_a_page_that_declares_its_url_s_language_is_read_without_langdetect(monk
 def test_the_links_articles_share_are_canonicalized_once() -> None:
     """The related-articles links a page shows with every other page are one
     URL cache entry each, not one per page."""
-    from riac_scraper.urls import canonical_url
+    from riac_scraper.urls import canonical_cache
 
     menu = "".join(f'<a href="/en/news/item-{n}/">Item {n}</a>' for n in range(50))
     for n in range(10):
         page = ArticlePage(html(TEXT + menu), f"{URL.rstrip('/')}-{n}/", fetched_at=T0)
         assert len(page.linked) == 50
-    assert canonical_url.cache_info().currsize < 50 + 10 * 5
+    assert canonical_cache.cache_info().currsize < 50 + 10 * 5

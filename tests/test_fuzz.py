@@ -171,6 +171,6 @@ LINK_PIECES = [
     ),
 )
 def test_a_link_cached_on_itself_resolves_as_on_its_page(href: str, base: str) -> None:
-    from riac_scraper.urls import canonical_link, canonical_url
+    from riac_scraper.urls import _canonical_url, canonical_url
 
-    assert canonical_link(href, base) == canonical_url(href, base)
+    assert canonical_url(href, base) == _canonical_url(href, base)

@@ -192,7 +192,7 @@ def test_listing_links_are_canonicalized_once_whatever_the_page() -> None:
     """The menu and cards that every listing page repeats are one cache entry
     each, not one per page that shows them: the URL cache grows with the
     site's distinct links, not with the pages times their links."""
-    from riac_scraper.urls import canonical_url
+    from riac_scraper.urls import canonical_cache
 
     menu = "".join(f'<a href="/en/menu-{n}/">Menu {n}</a>' for n in range(50))
     cards = "".join(f'<a href="https://russiancouncil.ru/en/news/item-{n}/">Item {n}</a>' for n in range(5))
@@ -203,5 +203,5 @@ def test_listing_links_are_canonicalized_once_whatever_the_page() -> None:
         assert f"{HERE}?PAGEN_1={number + 1}" in listed.further_pages()
     # 60 shared links (from the root, https and http), the 10 page-relative
     # "Next" links, the 11 pages' own URLs resolved by the relative ones
-    assert canonical_url.cache_info().currsize <= 60 + 10 + 11 + 11
-    assert canonical_url.cache_info().hits >= 9 * 60
+    assert canonical_cache.cache_info().currsize <= 60 + 10 + 11 + 11
+    assert canonical_cache.cache_info().hits >= 9 * 60

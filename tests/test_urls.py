@@ -468,9 +468,9 @@ def test_only_a_listing_keeps_its_page_number(url: str, canonical: str) -> None:
     ],
 )
 def test_a_link_cached_on_itself_resolves_as_on_its_page(href: str, base: str) -> None:
-    from riac_scraper.urls import canonical_link
+    from riac_scraper.urls import _canonical_url
 
-    assert canonical_link(href, base) == canonical_url(href, base)
+    assert canonical_url(href, base) == _canonical_url(href, base)
 
 
 def test_a_mirror_on_an_ipv6_zone_accepts_its_own_links() -> None:

@@ -22,7 +22,7 @@ One run measures, on this machine, each figure with its target:
 It prints the table and, with ``--write``, puts it into the file between
 ``<!-- bench-report: begin -->`` and ``<!-- bench-report: end -->``, naming
 the commit it measured (with "+ changes" when the tree had uncommitted ones).
-About five minutes on a 2-core machine.
+About two minutes on a 2-core machine.
 """
 
 from __future__ import annotations

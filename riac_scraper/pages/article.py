@@ -50,7 +50,7 @@ from riac_scraper.pages.polls import first_poll, parse_polls
 from riac_scraper.pages.reading import Line, Reading, read_lines, within
 from riac_scraper.pages.values import parse_date, parse_float, parse_int
 from riac_scraper.pages.witnesses import check, without_site_suffix
-from riac_scraper.urls import canonical_link, canonical_url, classify, url_lang
+from riac_scraper.urls import canonical_url, classify, url_lang
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CLASS_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?\.(?P<cls>[\w-]+)$")
@@ -540,7 +540,7 @@ class ArticlePage:
         found: dict[str, None] = {}
         for link in self.sel.root.iter("a"):
             href = link.get("href")
-            url = canonical_link(href, self.base) if href else None
+            url = canonical_url(href, self.base) if href else None
             if url is not None and url != self.url and (kind := classify(url)) is not None and kind.kind == "article":
                 found[url] = None
         return list(found)

@@ -15,7 +15,7 @@ from riac_scraper.items import PollSnapshot
 from riac_scraper.pages.article import read_page
 from riac_scraper.pages.cues import key
 from riac_scraper.pages.polls import parse_polls
-from riac_scraper.urls import PageKind, canonical_link, canonical_url, classify, is_malformed, stable_id
+from riac_scraper.urls import PageKind, canonical_url, classify, is_malformed, stable_id
 
 
 class ListingPage:
@@ -39,7 +39,7 @@ class ListingPage:
         found = []
         for link in self.sel.root.iter("a"):
             href = link.get("href")
-            url = canonical_link(href, self.url) if href else None
+            url = canonical_url(href, self.url) if href else None
             if url is not None:
                 found.append((link, url))
             elif href and is_malformed(href, self.url):
