@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -14,9 +15,16 @@ _SPACE = re.compile(r"\s+")  # in Python 3 this covers no-break and other Unicod
 
 
 def normalize_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
+    if not text.isascii():  # ASCII is its own NFC and holds no invisible character
+        text = unicodedata.normalize("NFC", text)
+        text = _INVISIBLE.sub("", text)
     return _SPACE.sub(" ", text).strip()
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass, none for any other type: asked once per type."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else ()
 
 
 def _normalize(value: Any) -> Any:
@@ -24,9 +32,8 @@ def _normalize(value: Any) -> Any:
         return normalize_text(value)
     if isinstance(value, list):
         return [_normalize(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            setattr(value, f.name, _normalize(getattr(value, f.name)))
+    for name in _field_names(type(value)):  # a dataclass instance (a class's type is ``type``)
+        setattr(value, name, _normalize(getattr(value, name)))
     return value
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipelines.normalize import normalize_article
 from pipelines.validate import validation_failure
-from riac_scraper.pages.article import ArticlePage, parse_article
+from riac_scraper.pages.article import COLLECTOR, ArticlePage, parse_article
 from riac_scraper.pages.fetched import decode_html
 from riac_scraper.pages.listing import ListingPage, listing_entries
 from riac_scraper.pages.polls import parse_polls
@@ -29,12 +29,13 @@ def extract(
     here they hold this call's time and no listing or HTTP validators.
     """
     text = decode_html(html, content_type) if isinstance(html, bytes) else html
-    article = normalize_article(parse_article(text, url, fetched_at=fetched_at))
-    failure = validation_failure(article)
-    if failure is not None:
-        return {"articles": [], "polls": [], "failures": [failure_row(failure, "")]}
-    return {
-        "articles": [article_row(article)],
-        "polls": [row for poll in article.polls for row in poll_rows(poll, "")],
-        "failures": [],
-    }
+    with COLLECTOR.paused():  # the rows, like the page's lines, live until the call returns
+        article = normalize_article(parse_article(text, url, fetched_at=fetched_at))
+        failure = validation_failure(article)
+        if failure is not None:
+            return {"articles": [], "polls": [], "failures": [failure_row(failure, "")]}
+        return {
+            "articles": [article_row(article)],
+            "polls": [row for poll in article.polls for row in poll_rows(poll, "")],
+            "failures": [],
+        }

@@ -12,6 +12,11 @@ USER_AGENT = "riac-scraper/0.1 (research dataset crawler; polite, obeys robots.t
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
+# Scrapy starts CONCURRENT_ITEMS tasks (default 100) for every callback's output.
+# A page yields a few items and requests, and every item pipeline here is
+# synchronous, so more than a handful of tasks only costs CPU (about a tenth
+# of a crawl's at 100).
+CONCURRENT_ITEMS = 4
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

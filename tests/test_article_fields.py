@@ -4,11 +4,15 @@ small page written for it, with the value and the answering layer checked."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import threading
+from collections.abc import Iterator
 
 import pytest
 
-from riac_scraper import site
-from riac_scraper.pages.article import ArticlePage
+from riac_scraper import api, site
+from riac_scraper.api import extract
+from riac_scraper.pages.article import COLLECTOR, ArticlePage, parse_article
 
 URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a-slug/"
 RU_URL = "https://russiancouncil.ru/analytics-and-comments/analytics/a-slug/"
@@ -916,3 +920,120 @@ def test_the_links_articles_share_are_canonicalized_once() -> None:
         page = ArticlePage(html(TEXT + menu), f"{URL.rstrip('/')}-{n}/", fetched_at=T0)
         assert len(page.linked) == 50
     assert canonical_cache.cache_info().currsize < 50 + 10 * 5
+
+
+# --------------------------------------------- the collector, held off while a page is read
+COLLECTOR_URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a-title/"
+COLLECTOR_PAGE = (
+    "<html lang='en'><head><title>A title</title></head><body><h1>A title</h1><p>"
+    + "Words. " * 40
+    + "</p></body></html>"
+)
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    enabled = gc.isenabled()
+    yield
+    (gc.enable if enabled else gc.disable)()
+    assert COLLECTOR.reads == 0
+
+
+def _seen_during_read(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    seen: list[bool] = []
+    to_item = ArticlePage.to_item
+
+    def spying(self: ArticlePage) -> object:
+        seen.append(gc.isenabled())
+        return to_item(self)
+
+    monkeypatch.setattr(ArticlePage, "to_item", spying)
+    return seen
+
+
+def test_a_page_is_read_with_the_collector_off_and_it_runs_again_after(
+    monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    seen = _seen_during_read(monkeypatch)
+    gc.enable()
+    assert parse_article(COLLECTOR_PAGE, COLLECTOR_URL).title == "A title"
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_turned_off_stays_off(monkeypatch: pytest.MonkeyPatch, collector_restored: None) -> None:
+    seen = _seen_during_read(monkeypatch)
+    gc.disable()
+    parse_article(COLLECTOR_PAGE, COLLECTOR_URL)
+    assert seen == [False]
+    assert not gc.isenabled()
+
+
+def test_a_read_that_raises_still_turns_the_collector_back_on(
+    monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    def broken(self: ArticlePage) -> object:
+        raise RuntimeError("a page the reader breaks on")
+
+    monkeypatch.setattr(ArticlePage, "to_item", broken)
+    gc.enable()
+    with pytest.raises(RuntimeError):
+        parse_article(COLLECTOR_PAGE, COLLECTOR_URL)
+    assert gc.isenabled()
+    assert COLLECTOR.reads == 0
+
+
+def test_the_collector_runs_again_only_when_the_last_of_overlapping_reads_ends(collector_restored: None) -> None:
+    gc.enable()
+    with COLLECTOR.paused():
+        with COLLECTOR.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        assert COLLECTOR.reads == 1
+    assert gc.isenabled()
+
+
+def test_reads_in_threads_overlapping_in_any_order_leave_the_collector_on(collector_restored: None) -> None:
+    gc.enable()
+    first_in, second_in, first_may_end = threading.Event(), threading.Event(), threading.Event()
+    states: dict[str, bool] = {}
+
+    def first() -> None:
+        with COLLECTOR.paused():
+            first_in.set()
+            first_may_end.wait(10)
+        states["after first"] = gc.isenabled()
+        second_in.wait(10)
+
+    def second() -> None:
+        first_in.wait(10)
+        with COLLECTOR.paused():
+            second_in.set()
+            first_may_end.set()
+            one.join(10)
+            states["second, first done"] = gc.isenabled()
+
+    one, two = threading.Thread(target=first), threading.Thread(target=second)
+    one.start()
+    two.start()
+    two.join(10)
+    assert states == {"after first": False, "second, first done": False}
+    assert gc.isenabled()
+
+
+def test_extract_keeps_the_collector_off_for_its_rows_too(
+    monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    seen: list[bool] = []
+    real = api.article_row
+
+    def spying(article: object, *args: object) -> object:
+        seen.append(gc.isenabled())
+        return real(article, *args)
+
+    monkeypatch.setattr(api, "article_row", spying)
+    gc.enable()
+    rows = extract(COLLECTOR_PAGE.encode(), COLLECTOR_URL)
+    assert [row["title"] for row in rows["articles"]] == ["A title"]
+    assert seen == [False]
+    assert gc.isenabled()

@@ -21,6 +21,23 @@ def test_normalize_text() -> None:
     assert normalize_text("«Trust,\u202fbut verify»[1]") == "«Trust, but verify»[1]"  # typography kept
 
 
+def test_ascii_text_only_has_its_whitespace_folded() -> None:
+    assert normalize_text(" a \t b\n\nc ") == "a b c"
+    assert normalize_text("") == ""
+
+
+def test_text_with_invisible_characters_but_already_in_nfc_loses_them() -> None:
+    assert normalize_text("co\u00adop\ufeff\u2060era\u200ction") == "cooperation"
+    assert normalize_text("\u0421\u0430\u043c\u043c\u0438\u0442 \u200b") == "\u0421\u0430\u043c\u043c\u0438\u0442"
+
+
+def test_a_dataclass_type_held_as_a_value_is_left_as_it_is() -> None:
+    from pipelines.normalize import _normalize
+
+    assert _normalize(Author) is Author
+    assert _normalize([Author, 3, None, "x\u00a0y"]) == [Author, 3, None, "x y"]
+
+
 def test_normalize_article_reaches_nested_fields() -> None:
     article = Article(
         URL,

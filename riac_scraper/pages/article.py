@@ -18,8 +18,12 @@ health (selectors and text; metadata for the date) are listed in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
+import threading
+from collections.abc import Iterator
 from functools import cached_property
 
 from lxml import etree
@@ -628,6 +632,43 @@ def _clean_body(lines: list[Line]) -> list[str]:
     return paragraphs
 
 
+class _Collector:
+    """Python's cyclic garbage collector, held off while pages are read.
+
+    Reading a page allocates one object per line, link and poll option, and
+    nearly all of them live until the page is done, so the collector's passes
+    during a read find nothing to free; on a page with a 40,000-option poll
+    they were a quarter of its time.  The collector is paused for the length
+    of the reads in progress (in any thread) and runs again once the last one
+    ends, if it ran before the first began.  A page's own reference cycles, if
+    any, wait for that next pass.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reads = 0
+        self.was_enabled = False
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        with self.lock:
+            if self.reads == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.reads += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.reads -= 1
+                if self.reads == 0 and self.was_enabled:
+                    gc.enable()
+
+
+COLLECTOR = _Collector()
+
+
 def parse_article(html: str, url: str, *, fetched_at: dt.datetime | None = None, base: str | None = None) -> Article:
     """Extract an Article from a page's HTML (see ``ArticlePage``)."""
-    return ArticlePage(html, url, fetched_at=fetched_at, base=base).to_item()
+    with COLLECTOR.paused():
+        return ArticlePage(html, url, fetched_at=fetched_at, base=base).to_item()

@@ -17,6 +17,9 @@ _MONTH_NAMES = (
     "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
 )
 _MONTHS = {name: number for names in _MONTH_NAMES for number, name in enumerate(names.split(), 1)}
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_WHOLE = re.compile(r"[0-9]{1,12}")
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _DOTTED = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})\b")
@@ -26,8 +29,8 @@ _MONTH_DAY_YEAR = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 def parse_int(text: str | None, what: str, warnings: list[str], *, maximum: int | None = None) -> int | None:
     if text is None:
         return None
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if not re.fullmatch(r"[0-9]{1,12}", cleaned):
+    cleaned = _SPACES.sub("", text)
+    if not _WHOLE.fullmatch(cleaned):
         warnings.append(f"{what}: not a whole number: {text!r}")
         return None
     value = int(cleaned)
@@ -42,8 +45,8 @@ def parse_float(
 ) -> float | None:
     if text is None:
         return None
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
-    if not re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,6})?", cleaned):
+    cleaned = _SPACES.sub("", text).replace(",", ".")
+    if not _DECIMAL.fullmatch(cleaned):
         warnings.append(f"{what}: not a number: {text!r}")
         return None
     value = float(cleaned)
