@@ -12,7 +12,7 @@ import pytest
 
 from riac_scraper import api, site
 from riac_scraper.api import extract
-from riac_scraper.pages.article import COLLECTOR, ArticlePage, parse_article
+from riac_scraper.pages.article import COLLECTOR, ArticlePage, _Collector, parse_article
 
 URL = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a-slug/"
 RU_URL = "https://russiancouncil.ru/analytics-and-comments/analytics/a-slug/"
@@ -1037,3 +1037,13 @@ def test_extract_keeps_the_collector_off_for_its_rows_too(
     assert [row["title"] for row in rows["articles"]] == ["A title"]
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_a_new_collector_pauses_and_resumes_from_its_first_read(collector_restored: None) -> None:
+    collector = _Collector()  # the module's own is made at import, before a test can see it made
+    gc.enable()
+    with collector.paused():
+        assert not gc.isenabled()
+        assert collector.reads == 1
+    assert gc.isenabled()
+    assert collector.reads == 0

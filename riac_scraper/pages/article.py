@@ -644,10 +644,11 @@ class _Collector:
     any, wait for that next pass.
     """
 
+    was_enabled: bool  # whether the collector ran when the first of the reads in progress began
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.reads = 0
-        self.was_enabled = False
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
