@@ -72,6 +72,22 @@ def test_within_one_crawl_the_later_row_wins(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["Second"]
 
 
+@pytest.mark.parametrize("rows_per_batch", [1, 2, 3, 1000])
+def test_the_winners_are_the_same_however_the_rows_fall_into_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_per_batch: int
+) -> None:
+    from riac_scraper.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "ROW_GROUP_ROWS", rows_per_batch)
+    crawl(tmp_path, [article(f"s{i}", f"Old {i}", T0) for i in range(7)])  # a dataset file of several batches
+    later = T0 + dt.timedelta(days=1)
+    staged = [article(f"s{i}", f"New {i}", later) for i in (5, 1, 3)] + [article("s1", "Newest 1", later)]
+    staged += [article(f"s{i}", f"Stale {i}", T0 - dt.timedelta(days=1)) for i in (0, 6)]
+    crawl(tmp_path, staged)
+    df = pd.read_parquet(tmp_path / "articles").sort_values("url")
+    assert df["title"].tolist() == ["Old 0", "Newest 1", "Old 2", "New 3", "Old 4", "New 5", "Old 6"]
+
+
 def test_staged_rows_survive_a_kill_even_mid_write(tmp_path: Path) -> None:
     store = DatasetStore(tmp_path, crawl_id="c1")
     for i in range(5):

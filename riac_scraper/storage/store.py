@@ -30,6 +30,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import itertools
@@ -365,12 +366,14 @@ class DatasetStore:
         def winning(columns: list[str] | None = None) -> Iterator[tuple[str | None, pa.RecordBatch]]:
             wanted = schema if columns is None else pa.schema([schema.field(c) for c in columns])
             for number, (path, part_lang) in enumerate(sources):
-                rows = pa.array(sorted(winners.get(number, [])), pa.int64())
-                offset = 0
+                rows = sorted(winners.get(number, []))
+                offset = first = 0
                 for batch in self._batches(path, part_lang, columns):
-                    positions = pa.array(range(offset, offset + batch.num_rows), pa.int64())
-                    offset += batch.num_rows
-                    yield part_lang, _conform(batch.filter(pc.is_in(positions, value_set=rows)), wanted)
+                    # the winners inside this batch: a slice of the sorted rows, so each row is looked at once
+                    last = bisect.bisect_left(rows, offset + batch.num_rows, first)
+                    taken = pa.array([row - offset for row in rows[first:last]], pa.int64())
+                    offset, first = offset + batch.num_rows, last
+                    yield part_lang, _conform(batch.take(taken), wanted)
 
         site_text = self.site_text[lang] = SiteText()
         for _, batch in winning(list(_SITE_TEXT_COLUMNS)):  # first pass: what recurs across the pages
