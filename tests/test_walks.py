@@ -373,3 +373,58 @@ def test_an_unconfirmed_listing_the_site_lacks_is_a_note_not_a_failure() -> None
         (failure,) = listing_404(spider, url)
         assert isinstance(failure, CrawlFailure) and failure.reason == "HTTP 404"
     assert spider.listings_failed == {"ru/longreads", "en/longreads"}
+
+
+def test_the_walk_settings_default_to_three_pages_and_every_fourth_run() -> None:
+    assert WalkPolicy.from_settings(Settings({})) == WalkPolicy(stop_after=3, full_every=4)
+    assert WalkPolicy.from_settings(Settings({"RIAC_FULL_WALK_EVERY": "1"})) == WalkPolicy(3, 1)
+
+
+def test_a_full_walk_setting_that_is_no_number_is_named() -> None:
+    with pytest.raises(SettingError, match=r"^RIAC_FULL_WALK_EVERY must be a whole number"):
+        WalkPolicy.from_settings(Settings({"RIAC_FULL_WALK_EVERY": "four"}))
+
+
+def test_a_zero_stop_setting_says_why_every_listing_is_walked() -> None:
+    assert WalkPolicy(0, 4).full_walk(2) == (True, "RIAC_LISTING_STOP_AFTER=0: listings are always walked to their end")
+
+
+def test_the_largest_run_count_is_read_and_one_past_it_is_not(tmp_path: Path) -> None:
+    from riac_scraper.crawl.walks import MAX_RUNS
+
+    (tmp_path / STATE_NAME).write_text(json.dumps({"runs_since_full_walk": MAX_RUNS}))
+    assert read_state(tmp_path) == (MAX_RUNS, None)
+    (tmp_path / STATE_NAME).write_text(json.dumps({"runs_since_full_walk": MAX_RUNS + 1}))
+    assert read_state(tmp_path)[0] is None
+
+
+def test_a_state_file_that_cannot_be_read_is_named_with_its_error(tmp_path: Path) -> None:
+    (tmp_path / STATE_NAME).write_bytes(b"{not json")
+    assert read_state(tmp_path)[1] == f"{STATE_NAME} cannot be read (JSONDecodeError): this run walks every listing"
+    (tmp_path / STATE_NAME).unlink()
+    (tmp_path / STATE_NAME).mkdir()
+    assert "(IsADirectoryError)" in (read_state(tmp_path)[1] or "")
+
+
+def test_the_state_says_when_it_was_written_in_utc_through_a_hidden_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import re
+
+    from riac_scraper.crawl import walks
+
+    moved: list[str] = []
+    replace = os.replace
+
+    def watching(src: Path, dst: Path) -> None:
+        moved.append(Path(src).name)
+        replace(src, dst)
+
+    monkeypatch.setattr(walks.os, "replace", watching)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    write_state(tmp_path, 1, None)
+    written = dt.datetime.fromisoformat(json.loads((tmp_path / STATE_NAME).read_text())["written"])
+    assert written.utcoffset() == dt.timedelta(0)
+    assert before <= written <= dt.datetime.now(dt.UTC)
+    assert len(moved) == 1 and re.fullmatch(r"\.listing-walks\.json\.[0-9a-f]{8}\.tmp", moved[0])
