@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from scrapy.exceptions import NotConfigured
@@ -103,3 +103,123 @@ def test_the_bar_gets_the_same_numbers(clock: Clock) -> None:
     shown.task = "t"
     shown.report()
     assert updates == [{"completed": 5, "total": 20}]
+
+
+# ------------------------------------------------ the extension's life in a crawl
+class FakeLoop:
+    made: ClassVar[list[FakeLoop]] = []
+
+    def __init__(self, call: Any) -> None:
+        self.call, self.running, self.started_with = call, False, None
+        FakeLoop.made.append(self)
+
+    def start(self, interval: float, now: bool = True) -> None:
+        self.started_with, self.running = (interval, now), True
+
+    def stop(self) -> None:
+        self.running = False
+
+
+class FakeBar:
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def start(self) -> None:
+        self.calls.append(("start",))
+
+    def add_task(self, description: str, **kw: Any) -> str:
+        self.calls.append(("add_task", description, kw))
+        return "the task"
+
+    def update(self, task: Any, **kw: Any) -> None:
+        self.calls.append(("update", task, kw))
+
+    def stop(self) -> None:
+        self.calls.append(("stop",))
+
+
+@pytest.fixture
+def loops(monkeypatch: pytest.MonkeyPatch) -> list[FakeLoop]:
+    FakeLoop.made = []
+    monkeypatch.setattr(module.task, "LoopingCall", FakeLoop)
+    return FakeLoop.made
+
+
+def test_progress_reports_every_30_seconds_by_default_from_the_crawl_start(loops: list[FakeLoop], clock: Clock) -> None:
+    crawler = get_crawler()
+    shown = CrawlProgress.from_crawler(crawler)
+    assert (shown.crawler, shown.spider, shown.loop, shown.bar) == (crawler, None, None, None)
+    shown.spider_closed(None)  # closed before it opened: nothing to stop
+    clock.now += 100
+    spider = SimpleNamespace(decided=set())
+    shown.spider_opened(spider)  # type: ignore[arg-type]
+    assert (shown.spider, shown.started, len(loops)) == (spider, clock.now, 1)
+    assert loops[0].call == shown.report and loops[0].started_with == (30.0, False)
+    shown.spider_closed(spider)  # type: ignore[arg-type]
+    assert not loops[0].running
+    shown.spider_closed(spider)  # type: ignore[arg-type]  # a loop already stopped is left alone
+
+
+def test_an_interval_under_a_second_is_kept() -> None:
+    assert CrawlProgress(get_crawler(settings_dict={"RIAC_PROGRESS_INTERVAL": 0.5})).interval == 0.5
+    with pytest.raises(NotConfigured, match=r"^progress reports are off$"):
+        CrawlProgress(get_crawler(settings_dict={"RIAC_PROGRESS_INTERVAL": -1}))
+
+
+@pytest.mark.parametrize(("setting", "tty", "bar"), [("bar", True, True), ("bar", False, False), ("log", True, False)])
+def test_a_bar_only_on_a_terminal_and_when_asked(
+    monkeypatch: pytest.MonkeyPatch, setting: str, tty: bool, bar: bool
+) -> None:
+    monkeypatch.setattr(module.sys.stderr, "isatty", lambda: tty, raising=False)
+    shown = CrawlProgress(get_crawler(settings_dict={"RIAC_PROGRESS": setting}))
+    assert (shown.bar is not None) is bar
+
+
+def test_the_rich_bar_counts_articles_and_leaves_no_trace() -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = CrawlProgress._rich_bar()
+    assert isinstance(bar, Progress) and bar.live.transient
+    kinds = [type(column) for column in bar.columns]
+    assert kinds == [TextColumn, BarColumn, MofNCompleteColumn, TimeRemainingColumn]
+    assert bar.columns[0].text_format == "articles"
+
+
+def test_without_rich_there_is_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "rich.progress", None)
+    assert CrawlProgress._rich_bar() is None
+
+
+def test_the_bar_is_started_updated_each_second_and_stopped(loops: list[FakeLoop], clock: Clock) -> None:
+    shown = progress_of(2, 8)
+    shown.bar = bar = FakeBar()
+    shown.spider_opened(SimpleNamespace(decided={"a", "b", "c"}))  # type: ignore[arg-type]
+    assert loops[0].started_with == (1.0, False)
+    shown.crawler.stats.set_value("riac/articles/done", 1)
+    shown.report()
+    shown.spider_closed(None)  # type: ignore[arg-type]
+    assert bar.calls == [
+        ("start",),
+        ("add_task", "articles", {"total": None}),
+        ("update", "the task", {"completed": 1, "total": 3}),
+        ("stop",),
+    ]
+
+
+def test_before_any_article_is_done_nothing_is_done(clock: Clock) -> None:
+    crawler = get_crawler(settings_dict={"RIAC_PROGRESS_INTERVAL": 30})
+    crawler.stats.open_spider()
+    shown = CrawlProgress(crawler)
+    shown.spider = SimpleNamespace(decided={"a"})  # type: ignore[assignment]
+    assert shown.numbers() == (0, 1, 0.0)
+    clock.now += 0.5  # half a second in: a rate from the time gone, however short
+    crawler.stats.set_value("response_received_count", 1)
+    assert shown.numbers()[2] == pytest.approx(120.0)
+
+
+def test_the_time_left_in_the_first_second_comes_from_the_time_gone(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    shown = progress_of(1, 3601)
+    clock.now += 0.5  # one article in half a second: two a second, 3,600 left
+    assert line(shown, caplog).endswith(", about 30 min left")
