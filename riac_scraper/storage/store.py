@@ -134,8 +134,12 @@ def _read_stream(path: Path) -> Iterator[pa.RecordBatch]:
 
 
 def _staged_tables(path: Path) -> Iterator[pa.Table]:
-    """A staged stream (one small batch per item) in tables of up to ROW_GROUP_ROWS rows."""
-    return _row_groups(_read_stream(path), STAGED[path.parent.name])
+    """A staged stream (one small batch per item) in tables of up to ROW_GROUP_ROWS rows,
+    in today's staged schema: a stream left by an older version (a crawl killed, then
+    resumed after an upgrade) has the columns it predates null."""
+    schema = STAGED[path.parent.name]
+    batches = (batch if batch.schema.equals(schema) else _conform(batch, schema) for batch in _read_stream(path))
+    return _row_groups(batches, schema)
 
 
 class DatasetStore:

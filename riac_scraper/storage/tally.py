@@ -56,9 +56,8 @@ class Tally:
             tally.written.update(zip(urls, digests, strict=True))
             present = {name: _present(table.column(name)) for name in COVERED_FIELDS}
             sections, fallbacks = table.column("section").to_pylist(), table.column("fallback_fields").to_pylist()
-            # rows staged by a version before the column (a crawl resumed across an upgrade) have none
-            has_suspects = "suspect_fields" in table.column_names
-            suspects = table.column("suspect_fields").to_pylist() if has_suspects else [None] * table.num_rows
+            # rows staged by a version before the column (a crawl resumed across an upgrade) have it null
+            suspects = table.column("suspect_fields").to_pylist()
             for row, (section, fallback, suspect) in enumerate(zip(sections, fallbacks, suspects, strict=True)):
                 present_here = {name: present[name][row] for name in COVERED_FIELDS}
                 tally._count(section, present_here, fallback or [], suspect or [])
