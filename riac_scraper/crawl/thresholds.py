@@ -64,7 +64,7 @@ def read_count(name: str, value: Any, minimum: int = 0) -> int:
 
 
 # Caps on the pages a crawl reads: a cap of 0 would read nothing and call it done.
-CAPS = {"RIAC_MAX_LISTING_PAGES": 2000, "RIAC_MAX_TAG_PAGES": 100}
+CAPS = ("RIAC_MAX_LISTING_PAGES", "RIAC_MAX_TAG_PAGES")
 
 
 def _coverage(value: Any) -> dict[str, float]:
@@ -106,15 +106,20 @@ def check_setting_names(settings: Any) -> None:
 
 
 def read_thresholds(settings: Any) -> Thresholds:
-    """The thresholds in force for a crawl with these (Scrapy) settings."""
+    """The thresholds in force for a crawl with these (Scrapy) settings; a
+    setting not given has its value in settings.py."""
     check_setting_names(settings)
-    for name, default in CAPS.items():
-        read_count(name, settings.get(name, default), minimum=1)
+
+    def given(name: str) -> Any:
+        return settings.get(name, getattr(defaults, name))
+
+    for name in CAPS:
+        read_count(name, given(name), minimum=1)
     return Thresholds(
-        min_coverage=_coverage(settings.get("RIAC_MIN_COVERAGE", defaults.RIAC_MIN_COVERAGE)),
-        min_coverage_pages=read_count("RIAC_MIN_COVERAGE_PAGES", settings.get("RIAC_MIN_COVERAGE_PAGES", 20)),
-        min_articles=read_count("RIAC_MIN_ARTICLES", settings.get("RIAC_MIN_ARTICLES", 1)),
-        max_failure_share=_share("RIAC_MAX_FAILURE_SHARE", settings.get("RIAC_MAX_FAILURE_SHARE", 0.1)),
-        max_discovery_gap=_share("RIAC_MAX_DISCOVERY_GAP", settings.get("RIAC_MAX_DISCOVERY_GAP", 0.05)),
-        full_listing_page=read_count("RIAC_FULL_LISTING_PAGE", settings.get("RIAC_FULL_LISTING_PAGE", 10)),
+        min_coverage=_coverage(given("RIAC_MIN_COVERAGE")),
+        min_coverage_pages=read_count("RIAC_MIN_COVERAGE_PAGES", given("RIAC_MIN_COVERAGE_PAGES")),
+        min_articles=read_count("RIAC_MIN_ARTICLES", given("RIAC_MIN_ARTICLES")),
+        max_failure_share=_share("RIAC_MAX_FAILURE_SHARE", given("RIAC_MAX_FAILURE_SHARE")),
+        max_discovery_gap=_share("RIAC_MAX_DISCOVERY_GAP", given("RIAC_MAX_DISCOVERY_GAP")),
+        full_listing_page=read_count("RIAC_FULL_LISTING_PAGE", given("RIAC_FULL_LISTING_PAGE")),
     )

@@ -45,25 +45,19 @@ def read_journal(path: Path) -> str:
         raise OutputError(f"{path} is not a crawl journal (not UTF-8 text at byte {exc.start}): {_MOVE}") from exc
 
 
-def check_journal(jobdir: str | Path) -> None:
-    """Raise OutputError, one line, when the job directory's journal cannot be resumed safely."""
-    path = Path(jobdir) / JOURNAL_NAME
-    if path.is_file():
-        for line in read_journal(path).split("\n")[:-1]:
-            word, _, rest = line.partition(" ")
-            if word == "crawl":
-                _crawl_id(path, rest)
-
-
 def journal_crawl_id(jobdir: str | Path) -> str | None:
-    """The crawl id of the unfinished crawl a job directory resumes, or None (checked as ``check_journal``)."""
+    """The crawl id of the unfinished crawl a job directory resumes, or None;
+    OutputError, one line, when its journal cannot be resumed safely."""
     path = Path(jobdir) / JOURNAL_NAME
-    if path.is_file():
-        for line in read_journal(path).split("\n")[:-1]:
-            word, _, rest = line.partition(" ")
-            if word == "crawl":
-                return _crawl_id(path, rest)
-    return None
+    if not path.is_file():
+        return None
+    ids = [_crawl_id(path, rest) for word, _, rest in _lines(read_journal(path)) if word == "crawl"]
+    return ids[0] if ids else None
+
+
+def _lines(text: str) -> list[tuple[str, str, str]]:
+    """Each whole line as (word, " ", rest); the last piece is empty, or a line cut short by a kill."""
+    return [line.partition(" ") for line in text.split("\n")[:-1]]
 
 
 def _crawl_id(path: Path, value: str) -> str:
@@ -84,7 +78,11 @@ class CrawlJournal:
         self.found: dict[tuple[str, str], None] = {}  # (source, article URL), in the order found
         self.marks: dict[str, dict[str, str]] = {}  # name -> key -> value, the last written wins
         if self.path.exists():
-            self._replay(read_journal(self.path))
+            text = read_journal(self.path)
+            self._replay(text)
+            if not text.endswith("\n"):  # a line cut short by a kill: the next line must not continue it
+                with self.path.open("r+b") as file:
+                    file.truncate(len(text[: text.rfind("\n") + 1].encode("utf-8")))
         self.resumed = self.crawl_id is not None
         shutil.rmtree(self.path.parent / "requests.queue", ignore_errors=True)
         (self.path.parent / "requests.seen").unlink(missing_ok=True)
@@ -94,11 +92,10 @@ class CrawlJournal:
             self._write(f"crawl {self.crawl_id}")
 
     def _replay(self, text: str) -> None:
-        lines = text.split("\n")
-        for line in lines[:-1]:  # the last piece is empty, or a line cut short by a kill
-            word, _, rest = line.partition(" ")
+        for word, _, rest in _lines(text):
             if word == "crawl":
-                self.crawl_id = _crawl_id(self.path, rest)
+                crawl_id = _crawl_id(self.path, rest)
+                self.crawl_id = self.crawl_id or crawl_id  # the first, as journal_crawl_id says
             elif word == "request":
                 kind, _, url = rest.partition(" ")
                 self.requested.setdefault(url, kind)

@@ -21,7 +21,7 @@ from riac_scraper.crawl.spider import SpiderArgumentError, check_arguments
 from riac_scraper.crawl.thresholds import SettingError, read_thresholds
 from riac_scraper.crawl.walks import WalkPolicy
 from riac_scraper.storage.archive import archive_dir
-from riac_scraper.storage.journal import check_journal
+from riac_scraper.storage.journal import journal_crawl_id
 from riac_scraper.storage.outputdir import OutputError, OutputLock, check_writable
 
 USAGE_ERRORS = (OutputError, SettingError, SpiderArgumentError)
@@ -33,7 +33,7 @@ def prepare(settings: Any, spider_arguments: dict[str, str]) -> OutputLock:
     check_arguments(spider_arguments)
     read_thresholds(settings)
     if jobdir := settings.get("JOBDIR"):
-        check_journal(jobdir)
+        journal_crawl_id(jobdir)  # a journal that cannot be resumed is refused before the crawl starts
     WalkPolicy.from_settings(settings)
     lock = OutputLock(settings.get("RIAC_OUTPUT")).acquire()
     if (archive := archive_dir(settings)) is not None:  # the archive is part of the commit: the same pre-flight
