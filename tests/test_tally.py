@@ -160,3 +160,35 @@ def test_rows_staged_before_the_suspect_column_still_count(tmp_path: Path) -> No
     assert (tally.pages["analytics"], tally.articles) == (1, 1)
     assert tally.suspect == {}
     assert tally.fallback["lead@all"] == 1
+
+
+def test_every_kind_is_counted_however_many_there_are(tmp_path: Path) -> None:
+    en = [f"https://russiancouncil.ru/en/analytics-and-comments/analytics/{slug}/" for slug in ("p", "q", "r")]
+    ru = ["https://russiancouncil.ru/news/s/", "https://russiancouncil.ru/news/t/"]
+    store = DatasetStore(tmp_path)
+    store.add("articles", [article_row(full(url), "c1") for url in en] + [article_row(bare(url), "c1") for url in ru])
+    store.add(
+        "failures",
+        [
+            failure_row(
+                CrawlFailure(url="https://russiancouncil.ru/news/u/", stage="extract", reason="x", at=T0), "c1"
+            ),
+            failure_row(
+                CrawlFailure(url="https://russiancouncil.ru/news/v/", stage="validate", reason="y", at=T0), "c1"
+            ),
+            failure_row(
+                CrawlFailure(url="https://russiancouncil.ru/news/w/", stage="download", reason="z", at=T0), "c1"
+            ),
+        ],
+    )
+    store.seen("https://russiancouncil.ru/en/news/kept/", T0)
+    store.seen("https://russiancouncil.ru/en/news/also-kept/", T0)
+    store.close_staging()
+    tally = Tally.from_store(store)
+    assert dict(tally.pages) == {"all": 5 + 2, "analytics": 3, "news": 2}  # the download failure is no page
+    known = {url: {"content_hash": tally.written[url]} for url in en[:2]} | {en[2]: {"content_hash": "older"}}
+    assert tally.articles_by_kind(known) == {
+        "all": {"new": 2, "changed": 1, "unchanged": 4, "failed": 3},
+        "en": {"new": 0, "changed": 1, "unchanged": 4, "failed": 0},
+        "ru": {"new": 2, "changed": 0, "unchanged": 0, "failed": 3},
+    }
