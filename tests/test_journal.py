@@ -146,6 +146,17 @@ def test_the_crawl_id_is_the_first_and_every_one_is_checked(tmp_path: Path) -> N
         CrawlJournal(tmp_path)
 
 
+def test_a_line_cut_inside_a_character_is_dropped_not_refused(tmp_path: Path) -> None:
+    cut = "mark sitemap k значение".encode()[:-1]
+    (tmp_path / JOURNAL_NAME).write_bytes(f"crawl {CRAWL}\nrequest listing {LISTING}\n".encode() + cut)
+    assert journal_crawl_id(tmp_path) == CRAWL
+    journal = CrawlJournal(tmp_path)
+    assert (journal.marks, journal.pending()) == ({}, [(LISTING, "listing")])
+    journal.finish(LISTING)
+    journal.close(committed=False)
+    assert lines(tmp_path) == [f"crawl {CRAWL}", f"request listing {LISTING}", f"done {LISTING}", ""]
+
+
 def test_a_journal_that_is_not_text_names_the_byte(tmp_path: Path) -> None:
     (tmp_path / JOURNAL_NAME).write_bytes(f"crawl {CRAWL}\n".encode() + b"done \xff\n")
     message = (

@@ -25,6 +25,7 @@ crawl they would filter every request of the next one.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -38,9 +39,12 @@ _MOVE = "move the job directory away to start a new crawl"
 
 
 def read_journal(path: Path) -> str:
-    """The journal's text; one that is not UTF-8 text is no journal of ours."""
+    """The journal's whole lines; one that is not UTF-8 text is no journal of ours.
+    What follows the last newline is a line cut short by a kill (perhaps inside
+    a character): never a line, so never decoded."""
+    data = path.read_bytes()
     try:
-        return path.read_text("utf-8")
+        return data[: data.rfind(b"\n") + 1].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise OutputError(f"{path} is not a crawl journal (not UTF-8 text at byte {exc.start}): {_MOVE}") from exc
 
@@ -56,7 +60,7 @@ def journal_crawl_id(jobdir: str | Path) -> str | None:
 
 
 def _lines(text: str) -> list[tuple[str, str, str]]:
-    """Each whole line as (word, " ", rest); the last piece is empty, or a line cut short by a kill."""
+    """Each line of read_journal's text as (word, " ", rest)."""
     return [line.partition(" ") for line in text.split("\n")[:-1]]
 
 
@@ -80,9 +84,7 @@ class CrawlJournal:
         if self.path.exists():
             text = read_journal(self.path)
             self._replay(text)
-            if not text.endswith("\n"):  # a line cut short by a kill: the next line must not continue it
-                with self.path.open("r+b") as file:
-                    file.truncate(len(text[: text.rfind("\n") + 1].encode("utf-8")))
+            os.truncate(self.path, len(text.encode("utf-8")))  # a cut line: the next one must not continue it
         self.resumed = self.crawl_id is not None
         shutil.rmtree(self.path.parent / "requests.queue", ignore_errors=True)
         (self.path.parent / "requests.seen").unlink(missing_ok=True)
