@@ -261,20 +261,23 @@ def test_a_dataset_file_of_an_older_version_is_read_with_its_missing_columns_nul
     assert df["crawl_id"].iloc[0] == LATER and df["crawl_id"].iloc[1:].isna().all() and df["warc_file"].isna().all()
 
 
-def test_rows_staged_by_an_older_version_are_committed_with_its_missing_columns_null(tmp_path: Path) -> None:
-    """A crawl killed under an older version, resumed after an upgrade: its staged
-    stream lacks columns added since, and the commit writes them null."""
+def stage_older(store: DatasetStore, rows: list[dict], without: tuple[str, ...]) -> None:
+    """Stage ``rows`` as a version before the columns ``without`` did: a crawl
+    killed under it leaves such a stream for the upgraded one to resume."""
     import pyarrow as pa
 
     from riac_scraper.storage.store import STAGED
 
-    store = DatasetStore(tmp_path)
-    schema = STAGED["articles"]
-    old = schema.remove(schema.get_field_index("suspect_fields")).remove(schema.get_field_index("site_text") - 1)
+    old = pa.schema([field for field in STAGED["articles"] if field.name not in without])
     path = store.staging / "articles" / "part-older.arrows"
     path.parent.mkdir(parents=True)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, old) as writer:
-        writer.write_batch(pa.RecordBatch.from_pylist([article("a", "Old", T0)], old))
+        writer.write_batch(pa.RecordBatch.from_pylist(rows, old))
+
+
+def test_rows_staged_by_an_older_version_are_committed_with_its_missing_columns_null(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    stage_older(store, [article("a", "Old", T0)], without=("suspect_fields", "site_text"))
     store.add("articles", [article("b", "New", T0)])
     store.commit()
     df = pd.read_parquet(tmp_path / "articles").sort_values("url")

@@ -13,6 +13,7 @@ from riac_scraper.items import COVERED_FIELDS, Article, Author, CrawlFailure
 from riac_scraper.storage.records import article_id, article_row, failure_row
 from riac_scraper.storage.store import DatasetStore
 from riac_scraper.storage.tally import Tally
+from tests.test_store import stage_older
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 EN_A = "https://russiancouncil.ru/en/analytics-and-comments/analytics/a/"
@@ -89,7 +90,7 @@ def test_the_smallest_values_count_as_present_and_empty_ones_do_not(store: Datas
 def test_coverage_gives_each_field_its_shares_rounded_to_four_places(store: DatasetStore) -> None:
     coverage = Tally.from_store(store).coverage()
     assert set(coverage) == {
-        *(f"{name}" for name in COVERED_FIELDS),
+        *COVERED_FIELDS,
         *(f"{name}@analytics" for name in COVERED_FIELDS),
         *(f"{name}@news" for name in COVERED_FIELDS),
     }
@@ -145,17 +146,8 @@ def test_unaccounted_are_the_decided_urls_that_landed_nowhere(store: DatasetStor
 def test_rows_staged_before_the_suspect_column_still_count(tmp_path: Path) -> None:
     """A crawl killed under an older version left a staged stream without the
     column; the resumed crawl counts its rows with no suspect fields."""
-    import pyarrow as pa
-
-    from riac_scraper.storage.store import STAGED
-
     store = DatasetStore(tmp_path)
-    schema = STAGED["articles"]
-    old = schema.remove(schema.get_field_index("suspect_fields"))
-    path = store.staging / "articles" / "part-older.arrows"
-    path.parent.mkdir(parents=True)
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, old) as writer:
-        writer.write_batch(pa.RecordBatch.from_pylist([article_row(full(EN_A), "c1")], old))
+    stage_older(store, [article_row(full(EN_A), "c1")], without=("suspect_fields",))
     tally = Tally.from_store(store)
     assert (tally.pages["analytics"], tally.articles) == (1, 1)
     assert tally.suspect == {}
