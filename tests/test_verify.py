@@ -172,3 +172,154 @@ def test_the_scheduled_crawl_fails_when_verify_fails(tmp_path: Path, crawl: int,
     assert calls[0].startswith("crawl --output ") and calls[1] == (
         f"verify {tmp_path}/state/output --jobdir {tmp_path}/state/job"
     )
+
+
+# ------------------------------------------------------------------ the report, word for word
+# An analyst acts on the example a problem names: each kind's count and first example are checked exactly.
+
+WARC = "crawl-00001.warc.gz"
+
+
+def column(root: Path, name: str) -> list:
+    return pq.read_table(article_file(root)).column(name).to_pylist()
+
+
+def set_column(root: Path, name: str, values: list) -> None:
+    path = article_file(root)
+    table = pq.read_table(path)
+    field = table.schema.field(name)
+    pq.write_table(table.set_column(table.schema.get_field_index(name), field, pa.array(values, field.type)), path)
+
+
+def report(root: Path, *problems: str) -> list[str]:
+    return [f"riac: {root}: {sum(int(p.split()[0]) for p in problems)} problem(s)", *(f"riac:   {p}" for p in problems)]
+
+
+def test_each_kind_is_counted_once_with_its_first_record_as_example(output: Path) -> None:
+    urls, offsets = column(output, "url"), column(output, "warc_offset")
+    size = (output / "archive" / WARC).stat().st_size
+    set_column(output, "warc_offset", [size, 10**9, offsets[0]])  # the end exactly, past it, another page's
+    result = verify(output)
+    assert result.lines() == report(
+        output,
+        f"1 row whose record is another page's, e.g. {urls[2]}: {WARC} at {offsets[0]} is response {urls[0]}",
+        f"2 row whose record is past the end of its file, e.g. {urls[0]}: {WARC} at {size}",
+    )
+    assert (result.rows, result.records) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"),
+    [(".", 0), ("..", 0), ("a\\b.warc.gz", 0), ("a\0b.warc.gz", 0), (None, 5), (WARC, None), (WARC, -1)],
+)
+def test_a_pointer_that_is_no_file_and_offset_is_reported_as_it_reads(
+    output: Path, name: str | None, offset: int | None
+) -> None:
+    url = column(output, "url")[0]
+    rewrite(output, "warc_file", lambda _: name)
+    rewrite(output, "warc_offset", lambda _: offset)
+    result = verify(output)
+    assert result.lines() == report(
+        output, f"1 row whose archive pointer is no file and offset, e.g. {url}: {name!r} at {offset!r}"
+    )
+    assert (result.rows, result.records) == (3, 2)  # the other two rows' records were read
+
+
+def test_a_row_archived_with_archiving_off_points_nowhere_and_is_no_problem(output: Path) -> None:
+    rewrite(output, "warc_file", lambda _: None)
+    rewrite(output, "warc_offset", lambda _: None)
+    result = verify(output)
+    assert (result.problems, result.rows, result.records) == ({}, 3, 2)
+
+
+def test_an_example_is_cut_at_300_characters(output: Path) -> None:
+    url, offset = column(output, "url")[0], column(output, "warc_offset")[0]
+    name = "a/" + "b" * 400
+    rewrite(output, "warc_file", name)
+    example = f"{url}: {name!r} at {offset!r}"[:300]
+    assert verify(output).lines()[1] == f"riac:   1 row whose archive pointer is no file and offset, e.g. {example}"
+
+
+def last_record_changed(root: Path, change: object) -> tuple[str, int]:
+    """The archive's last record rewritten by ``change`` (its bytes, ungzipped); returns its row's URL and offset."""
+    path = root / "archive" / WARC
+    data = path.read_bytes()
+    start = member_starts(path)[-1]
+    path.write_bytes(data[:start] + gzip.compress(change(gzip.decompress(data[start:])), mtime=0))
+    offsets = column(root, "warc_offset")
+    return column(root, "url")[offsets.index(start)], start
+
+
+def test_a_record_cut_short_is_named_as_cut(output: Path) -> None:
+    url, at = last_record_changed(output, lambda record: record[:-104] + b"\r\n\r\n")  # Content-Length says more
+    assert verify(output).lines() == report(output, f"1 row whose record is cut short, e.g. {url}: {WARC} at {at}")
+
+
+def test_a_record_without_a_payload_digest_is_named(output: Path) -> None:
+    def undigested(record: bytes) -> bytes:
+        return b"\r\n".join(line for line in record.split(b"\r\n") if not line.startswith(b"WARC-Payload-Digest:"))
+
+    url, at = last_record_changed(output, undigested)
+    assert verify(output).lines() == report(
+        output, f"1 row whose record has no payload digest, e.g. {url}: {WARC} at {at}"
+    )
+
+
+def test_a_file_that_does_not_read_is_named_with_its_error(output: Path) -> None:
+    path = article_file(output)
+    path.write_bytes(b"PAR1 not really")
+    assert verify(output).lines() == report(output, f"1 dataset file that does not read, e.g. {path}: ArrowInvalid")
+
+
+def test_missing_and_retyped_columns_are_named_five_at_most(output: Path) -> None:
+    path = article_file(output)
+    table = pq.read_table(path)
+    names = [name for name in table.schema.names if name not in ("url", "warc_file", "warc_offset")]
+    dropped, retyped = names[:6], names[6:12]
+    table = table.drop_columns(dropped)
+    for name in retyped:
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array([None] * 3, pa.large_string()))
+    pq.write_table(table, path)
+    lines = verify(output).lines()
+    assert lines[1:] == [
+        f"riac:   1 column of another type, e.g. {path}: {', '.join(retyped[:5])}",
+        f"riac:   1 dataset file of an older version (riac recover or the next crawl rewrites it), "
+        f"e.g. {path}: no {', '.join(dropped[:5])}",
+    ]
+
+
+def test_a_lock_held_names_its_holder_or_says_it_is_unknown(output: Path) -> None:
+    import fcntl
+    import os
+
+    from riac_scraper.storage.outputdir import LOCK_NAME
+
+    with OutputLock(output):
+        assert verify(output).lines() == report(
+            output, f"1 output lock held (a crawl is running), e.g. PID {os.getpid()}"
+        )
+    lock = output / LOCK_NAME
+    lock.write_bytes(b"")
+    with lock.open("rb") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        assert verify(output).lines()[1] == "riac:   1 output lock held (a crawl is running), e.g. PID unknown"
+    assert verify(output).problems == {}  # a lock file no one holds is no problem
+
+
+def test_a_mirror_crawls_archive_is_read_with_the_base_url_its_warcinfo_names(tmp_path: Path) -> None:
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    base = "http://127.0.0.1:8123"
+    root = tmp_path / "out"
+    (root / "archive").mkdir(parents=True)
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(WARC, {"riac-base-url": base}))
+    mirrored = [(url.replace("https://russiancouncil.ru", base), body) for url, body in pages()]
+    records = write_warc(tmp_path / "m.warc.gz", mirrored).read_bytes()
+    (root / "archive" / WARC).write_bytes(buffer.getvalue() + records)
+    reextract([str(root / "archive")], root)
+    result = verify(root)
+    assert (result.problems, result.records) == ({}, 3)  # read as the mirror's URLs, they would be another site's
