@@ -24,6 +24,7 @@ A source the site does not have (no sitemap, say) is a note, never an error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -69,15 +70,17 @@ def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
 
 
 def read_sitemap(body: bytes, max_size: int = 0) -> SitemapDocument:
-    """A sitemap or sitemap index, gzipped or not; ``NotASitemap`` for anything else."""
+    """A sitemap or sitemap index, gzipped or not, read whole; ``NotASitemap`` for anything else.
+
+    Scrapy's reader recovers what it can of a document cut short (its last URL
+    may be cut too); a part of a sitemap is refused, gzipped or not."""
     if _gzipped(body):
         try:
             data = gunzip(body, max_size=max_size)
         except Exception as exc:  # a corrupt or oversized gzip file: gunzip raises several kinds
             raise NotASitemap(f"cannot be decompressed ({type(exc).__name__}: {exc})") from None
-        # Scrapy's gunzip keeps what it could read of a stream cut short; its last URL
-        # may be cut too. The gzip trailer holds the full size: a sitemap is read whole or not at all.
-        if len(body) < 18 or int.from_bytes(body[-4:], "little") != len(data) % 2**32:
+        # gunzip keeps what it could read of a stream cut short; the trailer's last 4 bytes hold the full size
+        if int.from_bytes(body[-4:], "little") != len(data) & 0xFFFFFFFF:
             raise NotASitemap("is a gzip stream cut short")
         body = data
     try:
@@ -85,11 +88,11 @@ def read_sitemap(body: bytes, max_size: int = 0) -> SitemapDocument:
     except (etree.XMLSyntaxError, StopIteration):
         raise NotASitemap("is no XML document") from None
     if document.type not in ("urlset", "sitemapindex"):
-        raise NotASitemap(f"is an XML document of another kind (<{document.type or '?'}>)")
-    try:
-        entries = list(document)
-    except etree.XMLSyntaxError as exc:
-        raise NotASitemap(f"is malformed XML ({exc})") from None
+        raise NotASitemap(f"is an XML document of another kind (<{document.type}>)")
+    entries = list(document)
+    closing = rb"</(?:[\w.-]+:)?%s\s*>" % document.type.encode() if entries else rb"(?:/|</[^<>]+)>"  # or <urlset/>
+    if not re.search(closing + rb"(?:\s|<!--.*?-->)*\Z", body[-4096:], re.S):  # the tail: comments may follow
+        raise NotASitemap(f"is cut short (it does not end with </{document.type}>)")
     return SitemapDocument(document.type, entries)
 
 
@@ -131,7 +134,7 @@ def iso_date(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     try:
-        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(text.strip())  # Python 3.11 reads "Z" as UTC
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
