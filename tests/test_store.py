@@ -310,3 +310,87 @@ def test_at_every_moment_of_a_commit_the_datasets_load(tmp_path: Path, monkeypat
     assert len(seen) >= 2  # both languages' article files were written while checked
     assert set(seen[0].split(",")) >= set(before) - {"A"}  # mid-commit, the last commit's rows are there
     assert sorted(pd.read_parquet(tmp_path / "articles")["title"]) == ["A2", "B", "C"]
+
+
+# ------------------------------------------------------------ polls
+def poll(poll_id: str, lang: str, votes: tuple[int, ...], observed: dt.datetime = T0) -> list[dict]:
+    from riac_scraper.items import PollOption, PollSnapshot
+    from riac_scraper.storage.records import poll_rows
+
+    options = [PollOption(f"option {n}", v, None) for n, v in enumerate(votes)]
+    prefix = "/en" if lang == "en" else ""
+    snapshot = PollSnapshot(poll_id, lang, "A question?", options, observed, f"https://russiancouncil.ru{prefix}/a/")
+    return poll_rows(snapshot, CRAWL)
+
+
+CRAWL = "20261203T000000Z-abcdef"
+
+
+def groups(root: Path) -> dict[str, str]:
+    polls = pd.read_parquet(root / "polls")
+    return dict(zip(polls["poll_id"], polls["poll_group"], strict=True))
+
+
+def test_a_resumed_crawl_adding_to_its_part_keeps_the_groups_already_in_it(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path, CRAWL)
+    store.add("polls", poll("en-1", "en", (3, 4)) + poll("ru-1", "ru", (3, 4)) + poll("en-2", "en", (9,)))
+    store.commit()
+    store.discard_staging()
+    assert groups(tmp_path) == {"en-1": "en-1", "ru-1": "en-1", "en-2": "en-2"}  # a pair, and one alone
+    resumed = DatasetStore(tmp_path, CRAWL)  # the same crawl, resumed: its rows go to the same parts
+    resumed.add("polls", poll("en-3", "en", (5, 6)) + poll("ru-3", "ru", (7,)))
+    resumed.commit()
+    assert groups(tmp_path) == {"en-1": "en-1", "ru-1": "en-1", "en-2": "en-2", "en-3": "en-3", "ru-3": "ru-3"}
+
+
+def test_staged_rows_go_to_the_part_of_the_crawl_that_took_them(tmp_path: Path) -> None:
+    """A re-extraction stages each snapshot under the crawl that fetched it; a row that names none is this crawl's."""
+    store = DatasetStore(tmp_path, CRAWL)
+    failure = CrawlFailure("https://russiancouncil.ru/en/news/x/", "download", "HTTP 404", T0)
+    store.add("failures", [failure_row(failure, EARLIER), failure_row(failure, "not a crawl id")])
+    store.commit()
+    parts = sorted(p.name for p in (tmp_path / "failures" / "lang=en").glob("*.parquet"))
+    assert parts == [f"part-{EARLIER}.parquet", f"part-{CRAWL}.parquet"]
+
+
+def test_the_article_index_gives_what_an_incremental_crawl_compares(tmp_path: Path) -> None:
+    from riac_scraper.storage.store import read_article_index
+
+    row = {**article("a", "A", T0), "listing_hash": "h1", "etag": '"e1"', "last_modified": "Thu, 01 Jan 2026"}
+    crawl(tmp_path, [row, article("b", "B", T0, lang="ru")])
+    folder = tmp_path / "articles" / "lang=en"
+    for junk in (".part.parquet", "_part.parquet"):  # a temporary or hidden file: no dataset file, never read
+        (folder / junk).write_bytes(b"not parquet")
+    index = read_article_index(tmp_path)
+    assert index == {
+        row["url"]: {
+            "listing_hash": "h1",
+            "etag": '"e1"',
+            "last_modified": "Thu, 01 Jan 2026",
+            "content_hash": row["content_hash"],
+            "fetched_at": T0,
+        },
+        "https://russiancouncil.ru/news/b/": {
+            "listing_hash": None,
+            "etag": None,
+            "last_modified": None,
+            "content_hash": article("b", "B", T0, lang="ru")["content_hash"],
+            "fetched_at": T0,
+        },
+    }
+
+
+def test_a_crawl_id_is_the_utc_time_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from riac_scraper.storage.store import is_crawl_id, new_crawl_id
+
+    monkeypatch.setenv("TZ", "XYZ-14")  # POSIX for UTC+14 (no zone database needed): a local clock reads another day
+    time.tzset()
+    try:
+        before, crawl_id, after = dt.datetime.now(dt.UTC), new_crawl_id(), dt.datetime.now(dt.UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp = dt.datetime.strptime(crawl_id.split("-")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    assert is_crawl_id(crawl_id) and before.replace(microsecond=0) <= stamp <= after
