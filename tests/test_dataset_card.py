@@ -12,8 +12,6 @@ from riac_scraper.storage.records import SCHEMAS
 from tests.conftest import ROOT
 from tests.dataset_card import type_name
 
-pytestmark = pytest.mark.e2e
-
 CARD = (ROOT / "DATASET.md").read_text("utf-8")
 
 
@@ -33,12 +31,15 @@ def test_the_card_lists_every_column_with_its_type_and_meaning(dataset: str) -> 
     assert card_columns(dataset) == expected
 
 
-def test_every_stored_field_carries_its_description(tmp_path: Path, mirror) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import run_crawl
+def test_every_stored_field_carries_its_description_and_type(tmp_path: Path) -> None:
+    """What a commit writes, empty datasets included (a crawl writes through the same commit)."""
+    from tests.test_store import T0, article, crawl
 
-    assert run_crawl(mirror.base_url, tmp_path).returncode == 0
+    crawl(tmp_path, [article("a", "A", T0)])
     for dataset, schema in SCHEMAS.items():
         (path, *_) = sorted((tmp_path / dataset).glob("lang=*/*.parquet"))  # every dataset exists, also empty
         stored = pq.read_schema(path)
+        assert stored.names == schema.names
         for field in schema:
             assert stored.field(field.name).metadata[b"description"] == field.metadata[b"description"]
+            assert stored.field(field.name).type == field.type
