@@ -80,3 +80,42 @@ def test_hold_takes_the_lock_once_per_process(tmp_path: Path, monkeypatch: pytes
     again = hold("out")
     assert again is not None
     again.release()
+
+
+def test_a_lock_never_taken_releases_as_a_no_op(tmp_path: Path) -> None:
+    OutputLock(tmp_path).release()
+    assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_the_lock_file_is_readable_by_all_and_written_by_its_owner(tmp_path: Path) -> None:
+    umask = os.umask(0)  # what the process's umask would take away is not the lock's choice
+    try:
+        with OutputLock(tmp_path):
+            assert (tmp_path / LOCK_NAME).stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
+
+
+@pytest.mark.parametrize(
+    ("left", "named"),
+    [(b"\xff\xfe 12", "\ufffd\ufffd 12"), (b"7" * 100, "7" * 64)],  # no PID one can read; 64 bytes at most
+)
+def test_a_holder_is_named_by_what_it_wrote_cut_and_made_readable(tmp_path: Path, left: bytes, named: str) -> None:
+    with OutputLock(tmp_path):
+        (tmp_path / LOCK_NAME).write_bytes(left)
+        with pytest.raises(OutputError) as raised:
+            OutputLock(tmp_path).acquire()
+    assert f"(PID {named});" in str(raised.value)
+
+
+def test_a_lock_is_let_go_even_when_its_file_cannot_be_emptied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = OutputLock(tmp_path).acquire()
+
+    def failing(fd: int, length: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "ftruncate", failing)
+    lock.release()
+    monkeypatch.undo()
+    with OutputLock(tmp_path):  # taken again: the first was let go
+        assert hold(tmp_path) is None

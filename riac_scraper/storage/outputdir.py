@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 LOCK_NAME = ".lock"
-_HELD: dict[Path, OutputLock] = {}  # the locks this process holds, by directory
+_HELD: set[Path] = set()  # the directories whose lock this process holds
 
 
 class OutputError(Exception):
@@ -64,13 +64,13 @@ class OutputLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._file = fd
-        _HELD[self.root] = self
+        _HELD.add(self.root)
         return self
 
     def release(self) -> None:
         if self._file is not None:
-            _HELD.pop(self.root, None)
-            with contextlib.suppress(OSError):
+            _HELD.discard(self.root)
+            with contextlib.suppress(OSError):  # naming nobody is a courtesy: the lock is let go regardless
                 os.ftruncate(self._file, 0)
             os.close(self._file)  # closing the descriptor releases the flock
             self._file = None
