@@ -166,3 +166,48 @@ def test_a_journal_that_is_not_text_names_the_byte(tmp_path: Path) -> None:
         journal_crawl_id(tmp_path)
     with pytest.raises(OutputError, match=message):
         CrawlJournal(tmp_path)
+
+
+def test_a_journal_is_utf_8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")  # a locale whose encoding is ASCII (outside Python's UTF-8 mode)
+    try:
+        journal = CrawlJournal(tmp_path / "a" / "job")  # its folder made, parents too
+        journal.mark("sitemap", "раздел", "значение")
+        journal.close(committed=False)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert lines(tmp_path / "a" / "job")[1] == "mark sitemap раздел значение"
+
+
+def test_what_follows_a_lines_first_words_is_kept_whole(tmp_path: Path) -> None:
+    """A URL or a mark's value may hold a space (Scrapy escapes them in URLs; the journal does not rely on it)."""
+    journal = CrawlJournal(tmp_path)
+    odd = "https://russiancouncil.ru/en/a b/"
+    journal.request(odd, "article")
+    journal.redirect(LISTING, odd)
+    journal.discovered("sitemap", odd)
+    journal.mark("walk", "en/news", "stopped at page 3")
+    journal.close(committed=False)
+    resumed = CrawlJournal(tmp_path)
+    assert resumed.pending() == [(odd, "article")]
+    assert resumed.redirects == {LISTING: odd}
+    assert list(resumed.found) == [("sitemap", odd)]
+    assert resumed.marks == {"walk": {"en/news": "stopped at page 3"}}
+    resumed.close(committed=False)
+
+
+def test_a_journal_removed_during_the_crawl_is_no_error_at_its_end(tmp_path: Path) -> None:
+    journal = CrawlJournal(tmp_path)
+    (tmp_path / JOURNAL_NAME).unlink()
+    journal.close(committed=True)
+    assert not (tmp_path / JOURNAL_NAME).exists()
+
+
+def test_a_bad_crawl_id_is_quoted_to_80_characters(tmp_path: Path) -> None:
+    (tmp_path / JOURNAL_NAME).write_text("crawl " + "x" * 100 + "\n")
+    with pytest.raises(OutputError) as raised:
+        journal_crawl_id(tmp_path)
+    assert f"names the crawl {'x' * 80!r}, which" in str(raised.value)
