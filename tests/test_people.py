@@ -75,3 +75,24 @@ def test_the_authors_dataset_keeps_two_people_of_one_surname_apart(tmp_path: Pat
     person = dict(zip(authors["name"], authors["person_id"], strict=True))
     assert len(authors) == 3 and person["Ivan Ivanov"] != person["Petr Ivanov"]
     assert person["Ivan Ivanov"] == person["Иван Иванов"]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Pavel Grigoriev", "pvl grgrv"),
+        ("Павел  Григорьев", "pvl grgrv"),
+        ("Семён Пётров", "smn ptrv"),
+        ("ПЁТР Семенов", "ptr smnv"),
+        ("Jean-Luc O'Neill", "jnlc nll"),
+    ],
+)
+def test_a_name_key_is_its_consonants_in_latin_letters(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_a_person_without_a_profile_has_an_id_from_the_key_that_stays_from_release_to_release() -> None:
+    from riac_scraper.urls import stable_id
+
+    people = [{"author_id": "e", "lang": "en", "name": "Pavel Grigoriev", "url": None}]
+    assert person_ids(people) == {"e": stable_id("person", "pvl grgrv")}

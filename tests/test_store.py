@@ -394,3 +394,28 @@ def test_a_crawl_id_is_the_utc_time_whatever_the_local_zone(monkeypatch: pytest.
         time.tzset()
     stamp = dt.datetime.strptime(crawl_id.split("-")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
     assert is_crawl_id(crawl_id) and before.replace(microsecond=0) <= stamp <= after
+
+
+def test_each_version_of_an_article_spans_the_fetches_that_saw_it(tmp_path: Path) -> None:
+    """article_versions: one row per content, first_seen the earliest fetch of it, last_seen the latest,
+    whatever order the crawls' clocks put them in."""
+    day = dt.timedelta(days=1)
+
+    def versions() -> list[tuple[str, dt.datetime, dt.datetime]]:
+        table = pd.read_parquet(tmp_path / "article_versions")
+        rows = zip(table["title"], table["first_seen"], table["last_seen"], strict=True)
+        return sorted((title, first.to_pydatetime(), last.to_pydatetime()) for title, first, last in rows)
+
+    def at(crawl_id: str, title: str, fetched: dt.datetime) -> None:
+        crawl(tmp_path, [in_crawl(article("a", title, fetched), crawl_id)])
+
+    at("20261101T000000Z-aaaaaa", "A", T0)
+    assert versions() == [("A", T0, T0)]
+    at("20261102T000000Z-aaaaaa", "A", T0 + 2 * day)
+    assert versions() == [("A", T0, T0 + 2 * day)]
+    at("20261103T000000Z-aaaaaa", "A", T0 + day)  # a clock behind: inside the span, which stays
+    assert versions() == [("A", T0, T0 + 2 * day)]
+    at("20261104T000000Z-aaaaaa", "A", T0 - day)  # before it: the span starts earlier
+    assert versions() == [("A", T0 - day, T0 + 2 * day)]
+    at("20261105T000000Z-aaaaaa", "B", T0 + 3 * day)
+    assert versions() == [("A", T0 - day, T0 + 2 * day), ("B", T0 + 3 * day, T0 + 3 * day)]

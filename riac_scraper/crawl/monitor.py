@@ -42,6 +42,7 @@ from riac_scraper import __version__
 from riac_scraper.crawl.thresholds import read_thresholds
 from riac_scraper.crawl.walks import STATE_NAME, write_state
 from riac_scraper.items import grouping_reason
+from riac_scraper.storage.derived import dataset_files
 from riac_scraper.storage.outputdir import describe
 from riac_scraper.storage.tally import Tally
 
@@ -78,8 +79,7 @@ def dataset_rows(output: Path) -> dict[str, int]:
     """Rows in each dataset, read from the files' footers."""
     rows = {}
     for name in DATASETS:
-        files = [p for p in (output / name).glob("lang=*/*.parquet") if not p.name.startswith((".", "_"))]
-        rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+        rows[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in dataset_files(output, name))
     return rows
 
 

@@ -37,27 +37,35 @@ from riac_scraper.urls import stable_id
 PARTITION = "lang"
 EMPTY_PART = "part-empty.parquet"  # the file that gives a dataset without rows its schema
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
-        strict=True,
+_TRANSLIT = str.maketrans(
+    dict(
+        zip(
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+            "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
+            strict=True,
+        )
     )
 )
 
 
 def visible_files(directory: Path) -> list[Path]:
+    """The Parquet files of one partition folder that readers see: a name starting
+    with "." or "_" is a temporary or hidden file (pyarrow and pandas skip them too)."""
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.glob("*.parquet") if not p.name.startswith((".", "_")))
+
+
+def dataset_files(root: Path, dataset: str) -> list[Path]:
+    """The visible files of every partition of ``dataset``."""
+    return [path for folder in sorted((root / dataset).glob(f"{PARTITION}=*")) for path in visible_files(folder)]
 
 
 def name_key(name: str) -> str:
     """A person's name for matching across languages: transliterated to Latin
     letters, then only its consonants, so that the usual spelling variants
     agree (Сергей / Sergei / Sergey, Григорьев / Grigoriev, Мария / Maria)."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
-    latin = "".join(_TRANSLIT.get(c, c) for c in text)
+    latin = unicodedata.normalize("NFKC", name).casefold().translate(_TRANSLIT)  # ё is e, as е is
     return " ".join(re.sub(r"[^a-z ]|[aeiouy]", "", latin).split())
 
 
@@ -151,9 +159,7 @@ def write_versions(root: Path, lang: str, articles: Path, write: Any) -> int:
 def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:
     """poll_id -> poll_group for the polls staged by a crawl."""
     known: dict[str, str] = {}
-    for path in sorted((root / "polls").glob(f"{PARTITION}=*/*.parquet")):
-        if path.name.startswith((".", "_")):
-            continue
+    for path in dataset_files(root, "polls"):
         table = pq.read_table(path, columns=["poll_id", "poll_group"])
         for poll, group in zip(table["poll_id"].to_pylist(), table["poll_group"].to_pylist(), strict=True):
             if group:

@@ -47,7 +47,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from riac_scraper.storage.derived import ensure_datasets, poll_groups, visible_files, write_authors, write_versions
+from riac_scraper.storage.derived import (
+    dataset_files,
+    ensure_datasets,
+    poll_groups,
+    visible_files,
+    write_authors,
+    write_versions,
+)
 from riac_scraper.storage.records import SCHEMAS, TIMESTAMP, article_id, author_id
 from riac_scraper.storage.sitetext import SiteText
 from riac_scraper.urls import url_lang
@@ -115,9 +122,6 @@ def _write_atomic(path: Path, schema: pa.Schema, batches: Iterator[pa.RecordBatc
     finally:
         tmp.unlink(missing_ok=True)
     return rows
-
-
-_visible_files = visible_files
 
 
 def _read_stream(path: Path) -> Iterator[pa.RecordBatch]:
@@ -333,7 +337,7 @@ class DatasetStore:
         """One row per article: the latest fetch, with the earliest first_seen
         and the latest last_seen over every crawl."""
         directory = self.root / "articles" / f"{PARTITION}={lang}"
-        existing = _visible_files(directory)
+        existing = visible_files(directory)
         # Old files first, this crawl's parts last: on equal fetch times the newer source wins.
         sources = [(path, None) for path in existing] + [(path, lang) for path in self._staged("articles")]
         best: dict[str, tuple[Any, int, int]] = {}  # article_id -> (fetch order, source, row)
@@ -416,7 +420,7 @@ class DatasetStore:
             self.root, lang, target, lambda path, schema, batches: _write_atomic(path, schema, batches, self.tmp)
         )
         versions = self.root / "article_versions" / f"{PARTITION}={lang}"
-        for path in _visible_files(versions):
+        for path in visible_files(versions):
             if path.name != "part-0.parquet":
                 path.unlink()
 
@@ -426,7 +430,7 @@ class DatasetStore:
         for directory in sorted((self.root / "articles").glob(f"{PARTITION}=*")):
             lang = directory.name.split("=", 1)[1]
             found: dict[str, dict[str, Any]] = {}
-            for path in _visible_files(directory):
+            for path in visible_files(directory):
                 table = pq.read_table(path, columns=["authors", "fetched_at"])
                 for authors, fetched in zip(table["authors"].to_pylist(), table["fetched_at"].to_pylist(), strict=True):
                     for author in authors or []:
@@ -506,9 +510,7 @@ def read_article_index(root: str | os.PathLike[str]) -> dict[str, dict[str, Any]
     entry's hash, ETag, Last-Modified and when it was fetched (for incremental re-crawls)."""
     columns = ["url", "listing_hash", "etag", "last_modified", "content_hash", "fetched_at"]
     index: dict[str, dict[str, Any]] = {}
-    for path in sorted((Path(root) / "articles").glob(f"{PARTITION}=*/*.parquet")):
-        if path.name.startswith((".", "_")):
-            continue
+    for path in dataset_files(Path(root), "articles"):
         present = [c for c in columns if c in pq.read_schema(path).names]  # a file of an older version lacks some
         for row in pq.read_table(path, columns=present).to_pylist():
             index[row.pop("url")] = {name: row.get(name) for name in columns[1:]}

@@ -29,17 +29,13 @@ import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
 
 from riac_scraper.storage.archive import read_info
+from riac_scraper.storage.derived import dataset_files
 from riac_scraper.storage.journal import journal_crawl_id
 from riac_scraper.storage.outputdir import LOCK_NAME
 from riac_scraper.storage.records import SCHEMAS
-from riac_scraper.storage.store import PARTITION
 from riac_scraper.urls import site_url
 
 STAGING = ".staging"
-
-
-def _parts(root: Path, dataset: str) -> list[Path]:
-    return sorted(p for p in (root / dataset).glob(f"{PARTITION}=*/*.parquet") if not p.name.startswith((".", "_")))
 
 
 def _safe_name(name: str) -> bool:
@@ -74,7 +70,7 @@ class Verification:
         if not (self.root / "articles").is_dir() and not resuming:  # a first crawl cut short has none yet
             self.problem("no articles dataset", str(self.root / "articles"))
         for dataset, schema in SCHEMAS.items():
-            for path in _parts(self.root, dataset):
+            for path in dataset_files(self.root, dataset):
                 try:
                     stored = pq.read_schema(path)
                     for _ in pq.ParquetFile(path).iter_batches():  # every page of it decodes
@@ -97,7 +93,7 @@ class Verification:
                     self.problem("column of another type", f"{path}: {', '.join(wrong[:5])}")
 
     def _article_rows(self) -> Iterator[dict[str, Any]]:
-        for path in _parts(self.root, "articles"):
+        for path in dataset_files(self.root, "articles"):
             try:
                 names = pq.read_schema(path).names
                 columns = [c for c in ("url", "warc_file", "warc_offset") if c in names]
