@@ -162,7 +162,7 @@ COVERED_FIELDS = (
 def field_presence(article: Article) -> dict[str, bool]:
     """Which covered fields an article has a value for (0 votes is a value; an empty list is not)."""
     return {
-        name: getattr(article, "paragraphs" if name == "body" else name) not in (None, "", [])
+        name: getattr(article, name) not in (None, "", [])  # body: the text of its paragraphs
         for name in COVERED_FIELDS
     }
 

@@ -153,3 +153,17 @@ def test_a_passed_complete_crawl_says_passed_and_a_failure_without_a_count_count
 def test_a_readable_report_file_gives_its_summary(tmp_path: Path) -> None:
     (tmp_path / "crawl-report.json").write_text(json.dumps(REPORT, ensure_ascii=False), "utf-8")
     assert summary_of(tmp_path, "crawl-report.json") == markdown(REPORT)
+
+
+def test_a_report_is_read_as_utf_8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    report = {**REPORT, "failures": {"new": [{"url": "https://russiancouncil.ru/новости/", "stage": "parse"}]}}
+    (tmp_path / "crawl-report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")  # a locale whose encoding is ASCII (outside Python's UTF-8 mode)
+    try:
+        summary = summary_of(tmp_path, "crawl-report.json")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert summary == markdown(report)

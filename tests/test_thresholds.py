@@ -116,3 +116,9 @@ def test_the_limits_of_a_share_and_a_count_are_allowed() -> None:
 def test_a_misspelled_setting_is_refused_before_any_value_is_read() -> None:
     with pytest.raises(SettingError, match=r"^unknown setting RIAC_MIN_ARTICLE; did you mean RIAC_MIN_ARTICLES\?$"):
         read_thresholds({"RIAC_MIN_ARTICLE": "5", "RIAC_MIN_COVERAGE": "not json"})
+
+
+def test_a_setting_like_none_known_points_to_the_list() -> None:
+    with pytest.raises(SettingError) as raised:
+        read_thresholds({"RIAC_QQQQQQQQQQQQ": "1"})
+    assert str(raised.value) == "unknown setting RIAC_QQQQQQQQQQQQ; riac_scraper/settings.py lists the RIAC_* settings"
