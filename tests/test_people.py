@@ -96,3 +96,35 @@ def test_a_person_without_a_profile_has_an_id_from_the_key_that_stays_from_relea
 
     people = [{"author_id": "e", "lang": "en", "name": "Pavel Grigoriev", "url": None}]
     assert person_ids(people) == {"e": stable_id("person", "pvl grgrv")}
+
+
+EXPERT = "https://russiancouncil.ru/about-us/experts/ii/"
+
+
+@pytest.mark.parametrize("profiled", ["en", "ru"])
+def test_an_entry_without_a_profile_finds_by_name_the_one_with_it_in_either_language(profiled: str) -> None:
+    from riac_scraper.urls import stable_id
+
+    url = {"en": EXPERT.replace(".ru/", ".ru/en/"), "ru": EXPERT}
+    people = [
+        {"author_id": "e", "lang": "en", "name": "Ivan Ivanov", "url": url["en"] if profiled == "en" else None},
+        {"author_id": "r", "lang": "ru", "name": "Иван Иванов", "url": url["ru"] if profiled == "ru" else None},
+    ]
+    assert person_ids(people) == {"e": stable_id("person", "/about-us/experts/ii/")} | {
+        "r": stable_id("person", "/about-us/experts/ii/")
+    }
+
+
+def test_a_name_with_no_consonant_to_match_is_a_person_of_its_own() -> None:
+    from riac_scraper.urls import stable_id
+
+    people = [
+        {"author_id": "a", "lang": "en", "name": "Ea", "url": None},
+        {"author_id": "b", "lang": "ru", "name": "李明", "url": None},
+        {"author_id": "c", "lang": "en", "name": "Li Ming", "url": None},
+    ]
+    assert person_ids(people) == {
+        "a": stable_id("person", "a"),
+        "b": stable_id("person", "b"),
+        "c": stable_id("person", "l mng"),
+    }

@@ -12,8 +12,9 @@ Rules (also in DATASET.md):
   the language prefix (``/en/about-us/experts/igor-ivanov/`` and
   ``/about-us/experts/igor-ivanov/``); an entry without a profile, by its
   name transliterated to Latin letters and reduced to its consonants
-  (``Павел Григорьев`` = ``Pavel Grigoriev``: ``pvl grgrv``); else the entry
-  is a person of its own;
+  (``Павел Григорьев`` = ``Pavel Grigoriev``: ``pvl grgrv``), whichever of
+  the two has a profile; else (a name in another script has no consonants
+  to match) the entry is a person of its own;
 - an English and a Russian poll are one group when a crawl sees both with
   the same number of options and the same votes for each, in order; a group,
   once given, is kept.
@@ -81,18 +82,22 @@ def person_ids(people: list[dict[str, Any]]) -> dict[str, str]:
     by_profile: dict[str, str] = {}
     by_name: dict[str, str] = {}
     ids: dict[str, str] = {}
-    for person in sorted(people, key=lambda p: (p["lang"] != "en", p["author_id"])):  # English first
+    # Entries with a profile first, so that one without can find them by name, whichever its language;
+    # then English first.
+    order = sorted(people, key=lambda p: (not profile_key(p["url"]), p["lang"] != "en", p["author_id"]))
+    for person in order:
         profile = profile_key(person["url"])
         if profile and profile in by_profile:
             ids[person["author_id"]] = by_profile[profile]
             continue
-        key = name_key(person["name"])
-        person_id = by_name.get(key) if not profile else None
+        key = name_key(person["name"])  # "" for a name of no Latin or Cyrillic consonant: it matches nobody
+        person_id = by_name.get(key) if key and not profile else None
         person_id = person_id or stable_id("person", profile or key or person["author_id"])
         ids[person["author_id"]] = person_id
         if profile:
             by_profile[profile] = person_id
-        by_name.setdefault(key, person_id)
+        if key:
+            by_name.setdefault(key, person_id)
     return ids
 
 
