@@ -313,14 +313,16 @@ def test_at_every_moment_of_a_commit_the_datasets_load(tmp_path: Path, monkeypat
 
 
 # ------------------------------------------------------------ polls
-def poll(poll_id: str, lang: str, votes: tuple[int, ...], observed: dt.datetime = T0) -> list[dict]:
+def poll(
+    poll_id: str, lang: str, votes: tuple[int | None, ...], observed: dt.datetime = T0, crawl_id: str | None = None
+) -> list[dict]:
     from riac_scraper.items import PollOption, PollSnapshot
     from riac_scraper.storage.records import poll_rows
 
     options = [PollOption(f"option {n}", v, None) for n, v in enumerate(votes)]
     prefix = "/en" if lang == "en" else ""
     snapshot = PollSnapshot(poll_id, lang, "A question?", options, observed, f"https://russiancouncil.ru{prefix}/a/")
-    return poll_rows(snapshot, CRAWL)
+    return poll_rows(snapshot, crawl_id or CRAWL)
 
 
 CRAWL = "20261203T000000Z-abcdef"
@@ -419,3 +421,59 @@ def test_each_version_of_an_article_spans_the_fetches_that_saw_it(tmp_path: Path
     assert versions() == [("A", T0 - day, T0 + 2 * day)]
     at("20261105T000000Z-aaaaaa", "B", T0 + 3 * day)
     assert versions() == [("A", T0 - day, T0 + 2 * day), ("B", T0 + 3 * day, T0 + 3 * day)]
+
+
+def test_polls_pair_only_one_in_each_language_with_whole_equal_votes(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path, CRAWL)
+    store.add(
+        "polls",
+        [
+            *poll("en-a", "en", (1, 2)),
+            *poll("ru-a", "ru", (1, 2)),
+            *poll("en-b", "en", (1, 2)),  # three alike: no pair is sure
+            *poll("en-c", "en", (5, 5)),
+            *poll("en-d", "en", (5, 5)),  # two alike in one language: no pair
+            *poll("en-e", "en", (None, 1)),
+            *poll("ru-e", "ru", (None, 1)),  # a vote unknown: no signature
+            *poll("en-f", "en", (7, 8)),
+            *poll("en-f", "en", (9, 9), T0 + dt.timedelta(hours=1)),  # its later snapshot is not the one kept
+            *poll("ru-f", "ru", (7, 8)),
+        ],
+    )
+    store.commit()
+    assert groups(tmp_path) == {
+        **{name: name for name in ("en-a", "ru-a", "en-b", "en-c", "en-d", "en-e", "ru-e")},
+        "en-f": "en-f",
+        "ru-f": "en-f",
+    }
+
+
+def test_a_poll_group_once_given_is_kept(tmp_path: Path) -> None:
+    crawl(tmp_path, [])  # the datasets exist
+    first = DatasetStore(tmp_path, EARLIER)
+    first.add("polls", poll("en-1", "en", (3, 4), crawl_id=EARLIER) + poll("ru-1", "ru", (3, 4), crawl_id=EARLIER))
+    first.commit()
+    second = DatasetStore(tmp_path, LATER)
+    later = T0 + dt.timedelta(days=1)
+    second.add(
+        "polls",
+        poll("ru-1", "ru", (5, 6), later, LATER)  # its votes moved on: no pair this time
+        + poll("en-9", "en", (1, 1), later, LATER)
+        + poll("ru-9", "ru", (1, 1), later, LATER),
+    )
+    second.commit()
+    third = DatasetStore(tmp_path, "20261103T000000Z-cccccc")
+    third.add(
+        "polls", poll("en-7", "en", (2, 2), later, third.crawl_id) + poll("ru-1", "ru", (2, 2), later, third.crawl_id)
+    )
+    third.commit()  # a new English poll pairs with ru-1: the pair takes ru-1's group
+    polls = pd.read_parquet(tmp_path / "polls")
+    assert sorted(set(zip(polls["poll_id"], polls["poll_group"], polls["crawl_id"], strict=True))) == [
+        ("en-1", "en-1", EARLIER),
+        ("en-7", "en-1", "20261103T000000Z-cccccc"),
+        ("en-9", "en-9", LATER),
+        ("ru-1", "en-1", EARLIER),
+        ("ru-1", "en-1", LATER),
+        ("ru-1", "en-1", "20261103T000000Z-cccccc"),
+        ("ru-9", "en-9", LATER),
+    ]
