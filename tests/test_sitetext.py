@@ -233,3 +233,70 @@ def test_a_crawl_of_a_site_with_prose_learns_it_and_its_archive_gives_the_same_d
         reread[[c for c in columns if c != "url"]].sort_index().astype(str),
         articles[[c for c in columns if c != "url"]].sort_index().astype(str),
     )
+
+
+# ------------------------------------------------------------ restore and apply, case by case
+def test_no_body_is_no_paragraph() -> None:
+    assert sitetext.paragraphs(None) == [] and sitetext.paragraphs("") == []
+
+
+def test_restore_keeps_what_the_pages_witnesses_said() -> None:
+    """Suspect fields and warnings of the page itself stay; "body" stays when a witness named it."""
+    row = {
+        **_page(1),
+        "suspect_fields": ["published", "body"],
+        "warnings": ["suspect body: shares no word with the title", f"{SITE_WARNING} (12 characters)"],
+    }
+    assert restore(row) == {**row, "warnings": ["suspect body: shares no word with the title"]}
+    unnamed = {**row, "warnings": [f"{SITE_WARNING} (12 characters)"]}  # "body" named by the filter only
+    assert restore(unnamed)["suspect_fields"] == ["published"]
+
+
+def test_restore_puts_back_each_kind_where_it_stood_and_skips_what_has_no_place() -> None:
+    row = {
+        **_row("T", [], [("A", None)]),
+        "lead": "kept when there is no body",
+        "site_text": [
+            {"field": "bio", "position": 0, "text": BANNER},
+            {"field": "bio", "position": 1, "text": "no second author: no place"},
+            {"field": "warning", "position": 0, "text": "suspect lead: one"},
+            {"field": "warning", "position": 1, "text": "suspect lead: two"},
+        ],
+    }
+    restored = restore(row)
+    assert restored["authors"] == [{"name": "A", "bio": BANNER, "url": None, "author_id": "A"}]
+    assert restored["warnings"] == ["suspect lead: one", "suspect lead: two"]
+    assert restored["suspect_fields"] == ["lead"]  # named once
+    assert (restored["lead"], restored["body"], restored["site_text"]) == ("kept when there is no body", "", [])
+
+
+def test_apply_counts_every_row_it_changed_and_every_suspect_one() -> None:
+    notice = "Materials of this site may be reprinted only with a link to the source and the author's name."
+    only_site = [_row(f"Title {n}", [BANNER, notice]) for n in range(6)]
+    model = learn(only_site)
+    named = {**only_site[1], "suspect_fields": ["body"], "warnings": ["suspect body: shares no word"]}
+    first, second = model.apply(only_site[0]), model.apply(named)
+    chars = len(BANNER) + len(notice)
+    assert first["warnings"] == [f"{SITE_WARNING} ({chars} characters)"]
+    assert second["suspect_fields"] == ["body"]  # named once
+    assert model.suspect == 2
+    mixed = [_page(n, [BANNER]) for n in range(6)]
+    model = learn(mixed)
+    model.apply(mixed[0])
+    model.apply(mixed[1])
+    assert model.changed == 2
+
+
+def test_a_site_line_after_the_lead_leaves_the_leads_warning_alone() -> None:
+    pages = [_page(n, [BANNER]) for n in range(6)]
+    pages[0]["suspect_fields"], pages[0]["warnings"] = ["lead"], ["suspect lead: shares no word with the title"]
+    filtered = learn(pages).apply(pages[0])
+    assert filtered["site_text"] == [{"field": "body", "position": 2, "text": BANNER}]
+    assert (filtered["suspect_fields"], filtered["warnings"]) == (pages[0]["suspect_fields"], pages[0]["warnings"])
+
+
+def test_a_page_with_no_body_loses_a_site_bio_and_has_no_lead() -> None:
+    names = [(f"Author Number{n}", BANNER) for n in range(8)]
+    pages = [_page(n, authors=[names[n]]) for n in range(8)]
+    filtered = learn(pages).apply(_row("No body", [], [("Someone Else", BANNER)]))
+    assert (filtered["lead"], filtered["body"], filtered["authors"][0]["bio"]) == (None, "", None)
