@@ -477,3 +477,32 @@ def test_a_poll_group_once_given_is_kept(tmp_path: Path) -> None:
         ("ru-1", "en-1", "20261103T000000Z-cccccc"),
         ("ru-9", "en-9", LATER),
     ]
+
+
+def test_a_future_fetch_ranks_below_a_row_of_no_crawl_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Rows of versions before crawl ids rank by fetch time alone; one from the future still never wins."""
+    crawl(tmp_path, [in_crawl(article("a", "True", T0), None)])
+    future = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    with caplog.at_level("WARNING", logger="riac_scraper.storage.store"):
+        crawl(tmp_path, [in_crawl(article("a", "From the future", future), None)])
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["True"]
+    key = pd.read_parquet(tmp_path / "articles")["article_id"][0]
+    assert f"article {key}: fetched {future} in crawl None, in the future: ranked oldest" in caplog.messages
+
+
+def test_rows_are_gathered_and_written_in_groups_of_a_thousand(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from riac_scraper.storage.store import ROW_GROUP_ROWS, _row_groups, _write_atomic
+
+    schema = pa.schema([("n", pa.int64())])
+    ones = (pa.record_batch([pa.array([n])], schema=schema) for n in range(2500))
+    assert [t.num_rows for t in _row_groups(ones, schema)] == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 500]
+    one_batch = iter([pa.record_batch([pa.array(range(2500))], schema=schema)])
+    path = tmp_path / "d" / "lang=en" / "part-0.parquet"
+    assert _write_atomic(path, schema, one_batch, tmp_path / "tmp" / "nested") == 2500
+    meta = pq.ParquetFile(path).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [1000, 1000, 500]
+    assert meta.row_group(0).column(0).compression == "ZSTD"
+    assert list((tmp_path / "tmp" / "nested").iterdir()) == []
