@@ -162,7 +162,7 @@ def write_versions(root: Path, lang: str, articles: Path, write: Any) -> int:
 
 
 def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:
-    """poll_id -> poll_group for the polls staged by a crawl."""
+    """poll_id -> poll_group for the polls staged by a crawl and those stored before."""
     known: dict[str, str] = {}
     for path in dataset_files(root, "polls"):
         table = pq.read_table(path, columns=["poll_id", "poll_group"])
@@ -189,7 +189,7 @@ def poll_groups(root: Path, staged: list[pa.Table]) -> dict[str, str]:
             (_, first), (_, second) = sorted(members)  # en before ru
             group = known.get(first) or known.get(second) or first
             groups[first] = groups[second] = group
-    return groups
+    return {**known, **groups}  # a stored poll keeps its group wherever its part is written again
 
 
 def ensure_datasets(root: Path, write: Any) -> None:

@@ -482,10 +482,8 @@ def _without_site_text(batch: pa.RecordBatch, site_text: SiteText) -> pa.RecordB
 
 
 def _with_groups(batch: pa.RecordBatch, groups: dict[str, str]) -> pa.RecordBatch:
-    """The poll groups of this commit's polls; a row already in the part (a resumed crawl adding to it)
-    keeps its own group, which ``groups`` (of the staged polls) does not know."""
-    polls, had = batch.column("poll_id").to_pylist(), batch.column("poll_group").to_pylist()
-    column = pa.array([groups.get(p) or g or p for p, g in zip(polls, had, strict=True)], pa.string())
+    polls = batch.column("poll_id").to_pylist()
+    column = pa.array([groups.get(p, p) for p in polls], pa.string())
     return batch.set_column(batch.schema.get_field_index("poll_group"), batch.schema.field("poll_group"), column)
 
 
