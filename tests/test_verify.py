@@ -323,3 +323,95 @@ def test_a_mirror_crawls_archive_is_read_with_the_base_url_its_warcinfo_names(tm
     reextract([str(root / "archive")], root)
     result = verify(root)
     assert (result.problems, result.records) == ({}, 3)  # read as the mirror's URLs, they would be another site's
+
+
+def test_the_rows_after_a_record_that_does_not_read_are_read(output: Path) -> None:
+    urls, offsets = column(output, "url"), column(output, "warc_offset")
+    set_column(output, "warc_offset", [1, 2, offsets[2]])  # inside the first record: no record starts there
+    result = verify(output)
+    assert result.lines() == report(
+        output, f"2 row whose record does not read, e.g. {urls[0]}: {WARC} at 1: ArchiveLoadFailed"
+    )
+    assert result.records == 3
+
+
+def test_a_missing_archive_file_is_named_with_its_path(output: Path) -> None:
+    first = column(output, "url")[column(output, "warc_offset").index(0)]
+    (output / "archive" / WARC).unlink()
+    assert verify(output).lines() == report(
+        output, f"3 row whose archive file is missing, e.g. {first}: {output / 'archive' / WARC}"
+    )
+
+
+def test_no_dataset_and_staging_left_behind_are_named_with_their_paths(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    (root / ".staging" / "20261202T000000Z-abcdef").mkdir(parents=True)
+    assert verify(root).lines() == report(
+        root,
+        f"1 no articles dataset, e.g. {root / 'articles'}",
+        f"1 staged rows left behind (riac recover folds them in), e.g. {root / '.staging' / '20261202T000000Z-abcdef'}",
+    )
+
+
+def test_every_dataset_file_is_read_whichever_of_them_does_not(output: Path) -> None:
+    english = article_file(output)
+    russian = output / "articles" / "lang=ru" / "part-0.parquet"
+    russian.parent.mkdir()
+    shutil.copy(english, russian)
+    english.write_bytes(b"PAR1 not really")
+    result = verify(output)
+    assert result.lines() == report(output, f"1 dataset file that does not read, e.g. {english}: ArrowInvalid")
+    assert (result.rows, result.records) == (3, 3)  # the Russian copy's rows, read after the broken file
+    russian.write_bytes(b"PAR1 not really")
+    assert verify(output).problems == {"dataset file that does not read": 2}
+
+
+def test_a_holder_is_named_by_its_first_64_bytes_whatever_they_are(output: Path) -> None:
+    import fcntl
+
+    from riac_scraper.storage.outputdir import LOCK_NAME
+
+    lock = output / LOCK_NAME
+    lock.write_bytes(b"\xff" + b"7" * 70)
+    with lock.open("rb") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        line = verify(output).lines()[1]
+    assert line == "riac:   1 output lock held (a crawl is running), e.g. PID \ufffd" + "7" * 63
+
+
+def test_a_record_without_content_length_is_read_to_its_members_end(output: Path) -> None:
+    def unmeasured(record: bytes) -> bytes:
+        head, blank, rest = record.partition(b"\r\n\r\n")
+        return b"\r\n".join(ln for ln in head.split(b"\r\n") if not ln.startswith(b"Content-Length:")) + blank + rest
+
+    last_record_changed(output, unmeasured)
+    result = verify(output)  # the payload digest still vouches for the bytes
+    assert (result.problems, result.records) == ({}, 3)
+
+
+def test_a_record_with_no_target_is_another_pages_with_no_uri(tmp_path: Path) -> None:
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    root = tmp_path / "out"
+    (root / "archive").mkdir(parents=True)
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(WARC, {"software": "test"}))
+    records = write_warc(tmp_path / "m.warc.gz", pages()).read_bytes()
+    (root / "archive" / WARC).write_bytes(buffer.getvalue() + records)
+    reextract([str(root / "archive")], root)
+    url = column(root, "url")[0]
+    rewrite(root, "warc_offset", 0)
+    assert verify(root).lines() == report(
+        root, f"1 row whose record is another page's, e.g. {url}: {WARC} at 0 is warcinfo "
+    )
+
+
+def test_a_row_without_a_url_is_reported_with_an_empty_one(output: Path) -> None:
+    rewrite(output, "url", lambda _: None)
+    rewrite(output, "warc_file", ".")
+    assert verify(output).lines() == report(
+        output, "1 row whose archive pointer is no file and offset, e.g. : '.' at 0"
+    )

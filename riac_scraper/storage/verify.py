@@ -39,8 +39,8 @@ STAGING = ".staging"
 
 
 def _safe_name(name: str) -> bool:
-    """A file name in the archive folder: no separator, no way out of it."""
-    return bool(name) and Path(name).name == name and name not in (".", "..") and "\\" not in name and "\0" not in name
+    """A file name in the archive folder: no separator, no way out of it (``Path(".").name`` is "")."""
+    return bool(name) and Path(name).name == name and name != ".." and "\\" not in name and "\0" not in name
 
 
 class Verification:
