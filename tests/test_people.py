@@ -128,3 +128,40 @@ def test_a_name_with_no_consonant_to_match_is_a_person_of_its_own() -> None:
         "b": stable_id("person", "b"),
         "c": stable_id("person", "l mng"),
     }
+
+
+def test_namesakes_with_profiles_stay_apart_and_an_entry_without_one_takes_the_english() -> None:
+    from riac_scraper.urls import stable_id
+
+    english, russian = "/about-us/experts/iv1/", "/about-us/experts/iv2/"
+    people = [  # the author ids sort the Russian entry first, so only the language puts the English one ahead
+        {"author_id": "z", "lang": "en", "name": "Ivan Ivanov", "url": "https://russiancouncil.ru/en" + english},
+        {"author_id": "m", "lang": "ru", "name": "Иван Иванов", "url": "https://russiancouncil.ru" + russian},
+        {"author_id": "n", "lang": "ru", "name": "Иван Иванов", "url": None},
+    ]
+    assert person_ids(people) == {
+        "z": stable_id("person", english),
+        "m": stable_id("person", russian),
+        "n": stable_id("person", english),
+    }
+
+
+def test_writing_the_authors_returns_the_rows_of_both_languages(tmp_path: Path) -> None:
+    from riac_scraper.storage.derived import write_authors
+
+    people = {
+        "en": [{"author_id": "a", "name": "Ivan Ivanov"}, {"author_id": "b", "name": "Petr Petrov"}],
+        "ru": [{"author_id": "c", "name": "Иван Иванов"}],
+    }
+    for rows in people.values():
+        for row in rows:
+            row["url"] = None
+    written: dict[str, list[str]] = {}
+
+    def write(target: Path, schema: object, batches: object) -> int:
+        names = [row["name"] for batch in batches for row in batch.to_pylist()]
+        written[target.parent.name] = names
+        return len(names)
+
+    assert write_authors(tmp_path, people, write) == 3
+    assert written == {"lang=en": ["Ivan Ivanov", "Petr Petrov"], "lang=ru": ["Иван Иванов"]}
