@@ -353,6 +353,8 @@ def test_staged_rows_go_to_the_part_of_the_crawl_that_took_them(tmp_path: Path) 
     store.commit()
     parts = sorted(p.name for p in (tmp_path / "failures" / "lang=en").glob("*.parquet"))
     assert parts == [f"part-{EARLIER}.parquet", f"part-{CRAWL}.parquet"]
+    folder = tmp_path / "failures" / "lang=en"
+    assert [len(pd.read_parquet(folder / part)) for part in parts] == [1, 1]  # each row in its own crawl's part
 
 
 def test_the_article_index_gives_what_an_incremental_crawl_compares(tmp_path: Path) -> None:
@@ -506,3 +508,207 @@ def test_rows_are_gathered_and_written_in_groups_of_a_thousand(tmp_path: Path) -
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [1000, 1000, 500]
     assert meta.row_group(0).column(0).compression == "ZSTD"
     assert list((tmp_path / "tmp" / "nested").iterdir()) == []
+    ones = (pa.record_batch([pa.array([n])], schema=schema) for n in range(2500))
+    assert _write_atomic(path, schema, ones, tmp_path / "tmp") == 2500  # counted over every row group
+
+
+def test_a_pair_takes_the_stored_group_of_its_english_poll_before_that_of_its_russian(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from riac_scraper.storage.derived import poll_groups
+
+    stored = tmp_path / "polls" / "lang=en" / "part-0.parquet"
+    stored.parent.mkdir(parents=True)
+    # an earlier crawl paired the English poll "e" with the group "g"; "r" was paired with "h"
+    pq.write_table(pa.table({"poll_id": ["e", "r"], "poll_group": ["g", "h"]}), stored)
+    staged = pa.Table.from_pylist(
+        [
+            {"poll_id": pid, "lang": lang, "option_index": index, "votes": votes, "observed_at": T0}
+            for pid, lang in (("e", "en"), ("r", "ru"))
+            for index, votes in enumerate((3, 5))
+        ]
+    )
+    assert poll_groups(tmp_path, [staged]) == {"e": "g", "r": "g"}
+
+
+def test_first_seen_is_the_earliest_and_last_seen_the_latest_whatever_order_they_are_read_in(tmp_path: Path) -> None:
+    day = dt.timedelta(days=1)
+    crawl(tmp_path, [article("a", "A", T0)])
+    store = DatasetStore(tmp_path)
+    store.add("articles", [article("a", "A", T0 + day)])
+    url = article("a", "A", T0)["url"]
+    store.seen(url, T0 + 3 * day)
+    store.seen(url, T0 + 2 * day)  # an older mark read last
+    store.commit()
+    row = pd.read_parquet(tmp_path / "articles").iloc[0]
+    assert (row["first_seen"], row["last_seen"]) == (T0, T0 + 3 * day)
+
+
+def test_a_fetch_that_saw_no_listing_keeps_the_listing_hash_known(tmp_path: Path) -> None:
+    day = dt.timedelta(days=1)
+    crawl(tmp_path, [{**article("a", "A", T0), "listing_hash": "h1"}])
+    crawl(tmp_path, [article("a", "A", T0 + day)])  # found by the sitemap this time: no listing entry
+    assert pd.read_parquet(tmp_path / "articles")["listing_hash"].tolist() == ["h1"]
+    crawl(tmp_path, [{**article("a", "A", T0 + 2 * day), "listing_hash": "h3"}])
+    crawl(tmp_path, [article("a", "A", T0 + 3 * day)])
+    assert pd.read_parquet(tmp_path / "articles")["listing_hash"].tolist() == ["h3"]
+
+
+def test_a_commit_counts_the_rows_it_wrote_in_every_dataset(tmp_path: Path) -> None:
+    store = crawl(tmp_path, [article("a", "A", T0, authors=("Ivan Ivanov",)), article("b", "Б", T0, lang="ru")])
+    assert store.written == {
+        "articles": 2,
+        "article_versions": 2,
+        "authors": 1,
+        "failures": 0,
+        "polls": 0,
+    }
+    again = crawl(tmp_path, [article("a", "A", T0 + dt.timedelta(days=1), authors=("Ivan Ivanov",))])
+    # only the English partition is written again; one version, since the text did not change
+    assert again.written == {"articles": 1, "article_versions": 1, "authors": 1, "failures": 0, "polls": 0}
+
+
+def test_an_author_has_the_bio_of_the_latest_fetch_that_printed_one_and_any_profile_link(tmp_path: Path) -> None:
+    def by(slug: str, fetched: dt.datetime, bio: str | None, url: str | None) -> dict:
+        row = article(slug, slug.upper(), fetched)
+        return {**row, "authors": [{"name": "Ivan Ivanov", "bio": bio, "url": url}]}
+
+    profile = "https://russiancouncil.ru/en/about-us/experts/ivanov/"
+    rows = [
+        by("newest", T0 + dt.timedelta(days=3), None, None),
+        by("newer", T0 + dt.timedelta(days=2), "The newer bio.", None),
+        by("older", T0 + dt.timedelta(days=1), "The older bio.", profile),
+        by("same", T0 + dt.timedelta(days=2), "Another bio of the same day.", None),
+    ]
+    crawl(tmp_path, rows)
+    authors = pd.read_parquet(tmp_path / "authors")
+    assert authors[["name", "bio", "url", "article_count"]].to_dict("records") == [
+        {"name": "Ivan Ivanov", "bio": "Another bio of the same day.", "url": profile, "article_count": 4}
+    ]
+
+
+def test_a_commit_removes_the_temporary_files_of_a_process_killed_while_writing(tmp_path: Path) -> None:
+    (tmp_path / ".writing").mkdir()
+    (tmp_path / ".writing" / "articles-part-0.parquet.0123abcd.tmp").write_bytes(b"half a file")
+    crawl(tmp_path, [article("a", "A", T0)])
+    assert not (tmp_path / ".writing").exists()
+
+
+def test_a_crawl_id_that_names_no_file_is_refused_quoted_in_80_characters(tmp_path: Path) -> None:
+    bad = "../" + "x" * 100
+    with pytest.raises(ValueError) as raised:
+        DatasetStore(tmp_path, crawl_id=bad)
+    assert str(raised.value) == f"a crawl id names files: {bad[:80]!r} is not one"
+
+
+def test_a_file_is_read_in_batches_of_a_row_group(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from riac_scraper.storage.store import ROW_GROUP_ROWS
+
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"n": range(2500)}), path)  # one row group of 2,500 rows
+    batches = list(DatasetStore(tmp_path)._batches(path, None))
+    assert [b.num_rows for b in batches] == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 500]
+
+
+def test_the_future_begins_a_day_after_the_commits_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    import types
+
+    from riac_scraper.storage import store as store_module
+
+    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:
+            return now
+
+    monkeypatch.setattr(store_module, "dt", types.SimpleNamespace(datetime=Frozen, UTC=dt.UTC, timedelta=dt.timedelta))
+    horizon = now + dt.timedelta(days=1)
+    crawl(tmp_path, [in_crawl(article("a", "Old", T0), "20260101T000000Z-aaaaaa")])
+    at_horizon = crawl(tmp_path, [in_crawl(article("a", "At the horizon", horizon), "20260602T000000Z-bbbbbb")])
+    assert at_horizon.future_dated == []
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["At the horizon"]
+    beyond = horizon + dt.timedelta(seconds=1)
+    with caplog.at_level("WARNING", logger="riac_scraper.storage.store"):
+        past_it = crawl(tmp_path, [in_crawl(article("a", "Past it", beyond), "20260602T000001Z-cccccc")])
+    key = pd.read_parquet(tmp_path / "articles")["article_id"][0]
+    assert past_it.future_dated == [key]
+    assert pd.read_parquet(tmp_path / "articles")["title"].tolist() == ["At the horizon"]
+    assert caplog.messages == [
+        f"article {key}: fetched {beyond} in crawl 20260602T000001Z-cccccc, in the future: ranked oldest"
+    ]
+
+
+def test_a_crawl_that_only_saw_its_articles_again_moves_their_last_seen(tmp_path: Path) -> None:
+    crawl(tmp_path, [article("a", "A", T0), article("b", "Б", T0, lang="ru")])
+    store = DatasetStore(tmp_path)
+    store.seen(article("b", "Б", T0, lang="ru")["url"], T0 + dt.timedelta(days=5))  # nothing fetched, one mark
+    store.commit()
+    df = pd.read_parquet(tmp_path / "articles").set_index("title")
+    assert df.loc["Б", "last_seen"] == T0 + dt.timedelta(days=5) and df.loc["A", "last_seen"] == T0
+
+
+def test_a_lead_that_is_the_sites_gives_way_in_the_stored_row(tmp_path: Path) -> None:
+    from riac_scraper.storage.sitetext import MIN_PAGES
+
+    banner = "This site uses cookies; by reading on you agree to them being stored on your device."
+    rows = []
+    for n in range(MIN_PAGES):
+        art = Article(
+            url=f"https://russiancouncil.ru/en/news/n{n}/",
+            lang="en",
+            section="news",
+            title=f"Title {n}",
+            lead=banner,
+            paragraphs=[banner, f"Article {n} opens with its own lead, number {n}.", "More of its body."],
+            fetched_at=T0,
+        )
+        rows.append(article_row(art))
+    assert rows[0]["lead"] == banner
+    crawl(tmp_path, rows)
+    df = pd.read_parquet(tmp_path / "articles").sort_values("title")
+    assert df["lead"].tolist() == [f"Article {n} opens with its own lead, number {n}." for n in range(MIN_PAGES)]
+
+
+def test_of_two_fetches_alike_in_one_crawl_the_later_staged_wins_with_its_listing_hash(tmp_path: Path) -> None:
+    first = {**article("a", "First staged", T0), "listing_hash": "h1"}
+    second = {**article("a", "Second staged", T0), "listing_hash": "h2"}
+    crawl(tmp_path, [first, second])
+    assert pd.read_parquet(tmp_path / "articles")[["title", "listing_hash"]].values.tolist() == [
+        ["Second staged", "h2"]
+    ]
+
+
+def test_every_crawl_folded_in_counts_its_rows(tmp_path: Path) -> None:
+    for n, crawl_id in enumerate(("20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb")):
+        killed = DatasetStore(tmp_path, crawl_id=crawl_id)
+        killed.add("articles", [article(f"k{n}", f"K{n}", T0, authors=("Ivan Ivanov",))])
+        killed.close_staging()
+    later = crawl(tmp_path, [article("c", "C", T0 + dt.timedelta(1))])
+    assert later.written["articles"] == 1 + 2 + 3  # the English file written by each fold in turn
+    assert later.written["authors"] == 1 + 1 + 1  # and the authors, rebuilt by each
+
+
+def test_a_stored_poll_of_a_version_without_groups_is_a_group_of_its_own_when_its_part_is_written_again(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    store = DatasetStore(tmp_path, CRAWL)
+    store.add("polls", poll("en-1", "en", (3, 4)))
+    store.commit()
+    store.discard_staging()
+    (part,) = (tmp_path / "polls" / "lang=en").glob("part-2*.parquet")
+    table = pq.read_table(part)
+    index = table.schema.get_field_index("poll_group")
+    pq.write_table(table.set_column(index, table.schema.field(index), pa.nulls(len(table), pa.string())), part)
+    resumed = DatasetStore(tmp_path, CRAWL)
+    resumed.add("polls", poll("en-3", "en", (5, 6)))
+    resumed.commit()
+    assert groups(tmp_path) == {"en-1": "en-1", "en-3": "en-3"}
