@@ -300,3 +300,19 @@ def test_a_page_with_no_body_loses_a_site_bio_and_has_no_lead() -> None:
     pages = [_page(n, authors=[names[n]]) for n in range(8)]
     filtered = learn(pages).apply(_row("No body", [], [("Someone Else", BANNER)]))
     assert (filtered["lead"], filtered["body"], filtered["authors"][0]["bio"]) == (None, "", None)
+
+
+def test_an_untitled_page_is_not_one_with_any_title() -> None:
+    model = SiteText()
+    for title in ("", "XXXX", "xxxx "):  # untitled, and a title that folds like a placeholder would
+        model.see(_row(title, ["One paragraph."]))
+    assert model.learn().pages == 2  # "XXXX" and "xxxx " are one title folded
+
+
+def test_learning_again_learns_from_the_rows_seen_since() -> None:
+    model = SiteText()
+    for n in range(sitetext.MIN_PAGES):
+        model.see(_page(n, [BANNER]))
+    assert model.learn().pages == sitetext.MIN_PAGES and model.lines
+    model.see(_page(99))
+    assert model.learn().pages == 1 and not model.lines  # one page teaches no site line

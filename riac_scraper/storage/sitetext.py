@@ -123,7 +123,7 @@ class SiteText:
             known = by_title.setdefault(title, (set(), authors))
             known[0].update(prints)
         self._rows = []
-        self.pages = len(by_title)
+        self.pages, self.lines = len(by_title), frozenset()
         if not by_title:
             return self
         page_of = np.concatenate([np.full(len(p), i, np.int64) for i, (p, _) in enumerate(by_title.values())])
