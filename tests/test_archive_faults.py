@@ -1,20 +1,39 @@
-"""The archive is part of the commit: a failed write fails the crawl and
-never leaves a later record pointing at the wrong bytes."""
+"""The WARC archive in-process (``storage/archive.py``), from responses built
+from bytes: every record a crawl writes, header by header; where files start,
+rotate and resume; the small readers beside it; and its faults. The archive
+is part of the commit: a failed write fails the crawl and never leaves a
+later record pointing at the wrong bytes."""
 
 from __future__ import annotations
 
 import errno
+import gzip
+import hashlib
+import io
+import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from scrapy import Spider
+from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
+from riac_scraper import __version__
+from riac_scraper.items import FOUND_BY_URI
 from riac_scraper.storage import archive as module
-from riac_scraper.storage.archive import WarcArchive
+from riac_scraper.storage.archive import (
+    NOT_MODIFIED_PROFILE,
+    WarcArchive,
+    archive_dir,
+    info_of,
+    next_record,
+    read_info,
+)
 
 
 def _archive(tmp_path: Path) -> tuple[WarcArchive, object]:
@@ -120,3 +139,228 @@ def test_resume_repair_cuts_a_torn_tail_even_when_it_holds_a_member_header(tmp_p
     torn = whole[starts[5] : starts[6] + 60]  # a pair cut inside its second record, whose gzip header is in it
     path.write_bytes(whole + torn)
     assert module.repair(path) == len(whole) + starts[6] - starts[5]  # the complete response stays
+
+
+CRAWL = "20261202T000000Z-abcdef"
+NOISE = b"".join(hashlib.sha256(bytes([n])).digest() for n in range(80))  # 2,560 bytes gzip cannot shrink
+URL = "https://russiancouncil.ru/en/news/page/?print=1"
+
+
+def opened(tmp_path: Path, **settings: object) -> tuple[WarcArchive, object]:
+    crawler = get_crawler(Spider, {"RIAC_WRITE_DATASETS": True, "RIAC_OUTPUT": str(tmp_path), **settings})
+    crawler.stats.set_value("riac/crawl_id", CRAWL)
+    archive = WarcArchive.from_crawler(crawler)
+    spider = Spider("riac")
+    spider.base_url = "http://127.0.0.1:8000"
+    archive.spider_opened(spider)
+    return archive, crawler
+
+
+def exchange(archive: WarcArchive, url: str = URL, status: int = 200, body: bytes = b"<p>page</p>") -> Request:
+    request = Request(url, headers={"Accept": "text/html"})
+    headers = {"Content-Type": "text/html", "Content-Encoding": "gzip", "Content-Length": "999", "ETag": '"e"'}
+    response = HtmlResponse(url, status=status, headers=headers, body=body, request=request)
+    archive.response_received(response, request, Spider("riac"))
+    return request
+
+
+def records(path: Path) -> list:
+    with path.open("rb") as fh:
+        out = []
+        for record in ArchiveIterator(fh):
+            out.append((record.rec_type, record.rec_headers, record.http_headers, record.content_stream().read()))
+        return out
+
+
+def test_a_file_opens_with_a_warcinfo_naming_the_crawl_and_the_mirror(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    archive.spider_closed(Spider("riac"))
+    path = tmp_path / "archive" / f"{CRAWL}-00001.warc.gz"
+    kind, headers, _, payload = records(path)[0]
+    assert kind == "warcinfo" and headers.protocol == "WARC/1.1"
+    assert headers.get_header("WARC-Filename") == path.name
+    fields = dict(line.split(": ", 1) for line in payload.decode().splitlines() if line)
+    assert fields == {
+        "software": f"riac-scraper/{__version__} (warcio)",
+        "format": "WARC File Format 1.1",
+        "riac-crawl-id": CRAWL,
+        "riac-base-url": "http://127.0.0.1:8000",
+    }
+    with path.open("rb") as fh:
+        assert read_info(fh) == fields
+
+
+def test_a_response_is_stored_as_it_was_decoded_and_its_request_beside_it(tmp_path: Path) -> None:
+    archive, crawler = opened(tmp_path)
+    request = exchange(archive, body=b"<p>the page</p>")
+    path = archive.path
+    (_, response, request_record) = records(path)
+    kind, headers, http, payload = response
+    assert (kind, headers.get_header("WARC-Target-URI"), payload) == ("response", URL, b"<p>the page</p>")
+    assert http.statusline == "200 OK" and http.protocol == "HTTP/1.1"
+    # the transport headers described the bytes on the wire; the stored body is decoded, with its own length
+    assert http.headers == [("Content-Type", "text/html"), ("Etag", '"e"'), ("Content-Length", "15")]
+    kind, headers, http, _ = request_record
+    assert kind == "request" and headers.get_header("WARC-Concurrent-To") == response[1].get_header("WARC-Record-ID")
+    assert http.protocol == "GET" and http.statusline == "/en/news/page/?print=1 HTTP/1.1"
+    assert http.headers[0] == ("Host", "russiancouncil.ru") and ("Accept", "text/html") in http.headers
+    assert headers.get_header("WARC-Date") == response[1].get_header("WARC-Date")
+    assert crawler.stats.get_value("riac/archive/records") == 2
+    name, offset, length = request.meta["riac_warc"]
+    data = path.read_bytes()
+    (record,) = ArchiveIterator(io.BytesIO(data[offset : offset + length]))
+    assert (name, record.rec_type, record.rec_headers.get_header("WARC-Target-URI")) == (path.name, "response", URL)
+    date = record.rec_headers.get_header("WARC-Date")
+    assert date == request.meta["riac_fetched_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_304_is_a_revisit_of_the_stored_page_and_an_odd_status_has_an_unknown_reason(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive, status=304, body=b"")
+    exchange(archive, url="https://russiancouncil.ru/", status=299)
+    revisit, _, odd, _ = records(archive.path)[1:]
+    assert revisit[0] == "revisit" and revisit[1].get_header("WARC-Profile") == NOT_MODIFIED_PROFILE
+    assert revisit[2].statusline == "304 Not Modified" and revisit[3] == b""
+    assert odd[2].statusline == "299 Unknown"
+    request_line = records(archive.path)[4][2]
+    assert request_line.statusline == "/ HTTP/1.1"  # a URL without a path asks for "/"
+
+
+def test_files_rotate_once_they_reach_the_size_setting(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path, RIAC_ARCHIVE_MAX_BYTES=3000)
+    for n in range(4):
+        exchange(archive, url=f"https://russiancouncil.ru/en/news/p{n}/", body=NOISE)
+    archive.spider_closed(Spider("riac"))
+    names = sorted(p.name for p in (tmp_path / "archive").iterdir())
+    assert names == [f"{CRAWL}-0000{n}.warc.gz" for n in (1, 2, 3, 4)]
+    assert all(records(tmp_path / "archive" / name)[0][0] == "warcinfo" for name in names)
+
+
+def test_a_resumed_crawl_writes_on_in_a_new_file_after_its_last(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    archive.spider_closed(Spider("riac"))
+    (tmp_path / "archive" / f"{CRAWL}-00007.warc.gz").write_bytes(
+        (tmp_path / "archive" / f"{CRAWL}-00001.warc.gz").read_bytes()
+    )
+    (tmp_path / "archive" / "20260101T000000Z-000000-00009.warc.gz").write_bytes(b"")  # another crawl's
+    resumed, _ = opened(tmp_path)
+    exchange(resumed)
+    assert resumed.path.name == f"{CRAWL}-00008.warc.gz"
+
+
+def test_the_end_of_a_crawl_records_what_discovery_found(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    spider = Spider("riac")
+    found = {URL: ["listing", "sitemap"]}
+    spider.discovery = SimpleNamespace(
+        found={URL: {"listing"}}, by_url=lambda landed: found if landed == {"a": "b"} else {}
+    )
+    spider.landed_as = {"a": "b"}
+    archive.spider_closed(spider)
+    kind, headers, _, payload = records(tmp_path / "archive" / f"{CRAWL}-00001.warc.gz")[-1]
+    assert (kind, headers.get_header("WARC-Target-URI")) == ("metadata", FOUND_BY_URI)
+    assert headers.get_header("Content-Type") == "application/json"
+    assert json.loads(payload) == {"found_by": found}
+    assert archive.fd is None
+
+
+@pytest.mark.parametrize("found", [{}, None])
+def test_no_discovery_account_or_an_empty_one_adds_no_record(tmp_path: Path, found: dict | None) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    spider = Spider("riac")
+    if found is not None:
+        spider.discovery = SimpleNamespace(found=found, by_url=lambda landed: {})
+    archive.spider_closed(spider)
+    assert [r[0] for r in records(tmp_path / "archive" / f"{CRAWL}-00001.warc.gz")] == [
+        "warcinfo",
+        "response",
+        "request",
+    ]
+
+
+def test_a_crawl_without_an_id_names_its_files_crawl(tmp_path: Path) -> None:
+    crawler = get_crawler(Spider, {"RIAC_WRITE_DATASETS": True, "RIAC_OUTPUT": str(tmp_path)})
+    archive = WarcArchive.from_crawler(crawler)
+    archive.spider_opened(Spider("riac"))
+    exchange(archive)
+    assert archive.path.name == "crawl-00001.warc.gz"
+    assert b"riac-base-url" not in records(archive.path)[0][3]  # warcio leaves an empty field out
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "out/archive"), ("", None), ("  ", None), ("elsewhere/warc", "elsewhere/warc")],
+)
+def test_the_archive_folder_follows_the_setting(value: str | None, expected: str | None) -> None:
+    settings = Settings({"RIAC_OUTPUT": "out", **({} if value is None else {"RIAC_ARCHIVE": value})})
+    assert archive_dir(settings) == (Path(expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("settings", "says"),
+    [
+        ({"RIAC_WRITE_DATASETS": False}, "not a crawl that writes datasets (scrapy parse, shell, check)"),
+        ({"RIAC_WRITE_DATASETS": True, "RIAC_ARCHIVE": ""}, "archiving is off (RIAC_ARCHIVE is empty)"),
+    ],
+)
+def test_no_archive_where_nothing_is_written_or_it_is_off(tmp_path: Path, settings: dict, says: str) -> None:
+    crawler = get_crawler(Spider, {"RIAC_OUTPUT": str(tmp_path), **settings})
+    with pytest.raises(NotConfigured) as raised:
+        WarcArchive.from_crawler(crawler)
+    assert str(raised.value) == says
+
+
+def member(text: bytes) -> bytes:
+    return gzip.compress(text, mtime=0)
+
+
+def test_the_next_record_is_the_next_member_that_inflates_to_a_warc_header() -> None:
+    decoy = member(b"not a record")  # a gzip member, but not of a WARC record
+    record = member(b"WARC/1.1\r\n\r\n")
+    data = b"junk" + decoy + b"\x1f\x8b\x08 torn" + record + record
+    fh = io.BytesIO(data)
+    first = data.index(record)
+    assert next_record(fh, 0, len(data)) == first
+    assert next_record(fh, first, len(data)) == first
+    assert next_record(fh, first + 1, len(data)) == first + len(record)
+    assert next_record(fh, 0, first) is None  # it must start before stop
+    assert next_record(fh, len(data), len(data) + 10) is None
+
+
+def test_a_record_past_the_first_scanned_megabyte_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module, "_SCAN", 64)
+    record = member(b"WARC/1.1\r\n\r\n")
+    data = b"\x00" * 200 + record
+    assert next_record(io.BytesIO(data), 0, len(data)) == 200
+    assert next_record(io.BytesIO(data), 0, 150) is None
+
+
+def test_a_file_that_starts_with_no_warcinfo_names_no_fields() -> None:
+    assert read_info(io.BytesIO(b"")) == {}
+    assert read_info(io.BytesIO(b"garbage, not a record")) == {}
+    record = member(b"WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:x>\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    assert read_info(io.BytesIO(record)) == {}
+
+
+def test_warcinfo_fields_are_the_lines_with_a_colon() -> None:
+    record = SimpleNamespace(content_stream=lambda: io.BytesIO(b"a: 1\r\nno colon here\r\n b : x: y \r\n\xff: z\r\n"))
+    assert info_of(record) == {"a": "1", "b": "x: y", "\ufffd": "z"}
+
+
+def test_a_tail_that_only_looks_like_a_record_is_cut(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    archive.spider_closed(Spider("riac"))
+    path = archive.path
+    whole = path.read_bytes()
+    # a kill tore the next record; after it a member inflates to a WARC header that does not read
+    # (a response with no target URI)
+    torn = member(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\n" + b"x" * 40)[:30]
+    lookalike = member(b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 4\r\n\r\nabcd")
+    path.write_bytes(whole + torn + lookalike)
+    assert module.repair(path) == len(whole)
+    assert path.read_bytes() == whole

@@ -68,11 +68,9 @@ _SCAN = 1024 * 1024
 
 
 def _record_at(fh: Any, offset: int) -> bool:
-    """Whether a gzip member that inflates to a WARC header starts at ``offset``."""
+    """Whether the gzip member that starts at ``offset`` inflates to a WARC header."""
     fh.seek(offset)
     head = fh.read(4096)
-    if not head.startswith(GZIP_MEMBER):
-        return False
     try:
         return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8).startswith(b"WARC/")
     except zlib.error:
@@ -311,7 +309,11 @@ class WarcArchive:
             buffer = io.BytesIO()
             writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
             record = writer.create_warc_record(
-                FOUND_BY_URI, "metadata", payload=io.BytesIO(payload), warc_content_type="application/json"
+                FOUND_BY_URI,
+                "metadata",
+                payload=io.BytesIO(payload),
+                length=len(payload),  # given, or warcio buffers the payload in a temporary file it leaves open
+                warc_content_type="application/json",
             )
             writer.write_record(record)
             try:
