@@ -131,3 +131,46 @@ def test_a_page_built_from_field_values_gives_them_back(
     ]
     assert (got["rating_votes"], got["rating_value"]) == (votes, value)
     assert got["published"] == date.isoformat()
+
+
+def test_ids_are_stable_hashes_of_the_language_or_poll_and_the_folded_text() -> None:
+    from riac_scraper.storage.records import author_id
+    from riac_scraper.urls import stable_id
+
+    assert author_id("en", " Ivan  IVANOV ") == stable_id("en", "ivan ivanov")
+    assert author_id("en", "Ivan Ivanov") != author_id("ru", "Ivan Ivanov")
+    assert option_id("p1", "Yes,  it IS", 0) == stable_id("p1", "yes, it is")
+    assert option_id("p1", None, 2) == stable_id("p1", "#2")
+    assert option_id("p1", "Yes", 0) != option_id("p2", "Yes", 0)
+
+
+def test_a_poll_snapshot_is_one_row_per_option_with_every_column() -> None:
+    import datetime as dt
+
+    from riac_scraper.items import PollOption, PollSnapshot
+    from riac_scraper.storage.records import POLLS, poll_rows
+
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    url = "https://russiancouncil.ru/en/a/"
+    snapshot = PollSnapshot("p1", "en", "Will it?", [PollOption("Yes", 3, 75.0), PollOption(None, 1, 25.0)], at, url)
+    common = {"poll_id": "p1", "poll_group": None, "lang": "en", "question": "Will it?", "total_votes": 4}
+    common |= {"observed_at": at, "source_url": url, "crawl_id": "c1"}
+    assert poll_rows(snapshot, "c1") == [
+        {
+            **common,
+            "option_id": option_id("p1", "Yes", 0),
+            "option_index": 0,
+            "option": "Yes",
+            "votes": 3,
+            "percent": 75.0,
+        },
+        {
+            **common,
+            "option_id": option_id("p1", None, 1),
+            "option_index": 1,
+            "option": None,
+            "votes": 1,
+            "percent": 25.0,
+        },
+    ]
+    assert set(poll_rows(snapshot, "c1")[0]) == {*POLLS.names, "lang"}  # and its partition
