@@ -712,3 +712,15 @@ def test_a_stored_poll_of_a_version_without_groups_is_a_group_of_its_own_when_it
     resumed.add("polls", poll("en-3", "en", (5, 6)))
     resumed.commit()
     assert groups(tmp_path) == {"en-1": "en-1", "en-3": "en-3"}
+
+
+def test_what_discovery_knew_at_the_end_is_the_found_by_of_this_crawls_rows_only(tmp_path: Path) -> None:
+    old, new = article("a", "A", T0), article("b", "B", T0 + dt.timedelta(days=1))
+    crawl(tmp_path, [{**old, "found_by": ["listings"]}])
+    store = DatasetStore(tmp_path)
+    store.add("articles", [{**new, "found_by": ["links"]}])
+    store.seen(old["url"], T0 + dt.timedelta(days=1))  # "a" not fetched again: its stored row stays
+    store.found_by = {old["url"]: ["listings", "sitemap"], new["url"]: ["links", "sitemap"]}
+    store.commit()
+    df = pd.read_parquet(tmp_path / "articles").set_index("title")
+    assert [list(df.loc[t, "found_by"]) for t in ("A", "B")] == [["listings"], ["links", "sitemap"]]
