@@ -6,6 +6,7 @@ later record pointing at the wrong bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import gzip
 import hashlib
@@ -212,16 +213,20 @@ def test_a_response_is_stored_as_it_was_decoded_and_its_request_beside_it(tmp_pa
     (record,) = ArchiveIterator(io.BytesIO(data[offset : offset + length]))
     assert (name, record.rec_type, record.rec_headers.get_header("WARC-Target-URI")) == (path.name, "response", URL)
     date = record.rec_headers.get_header("WARC-Date")
+    assert request.meta["riac_fetched_at"].tzinfo is dt.UTC
     assert date == request.meta["riac_fetched_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert {headers.protocol for _, headers, _, _ in records(path)} == {"WARC/1.1"}
 
 
 def test_a_304_is_a_revisit_of_the_stored_page_and_an_odd_status_has_an_unknown_reason(tmp_path: Path) -> None:
     archive, _ = opened(tmp_path)
-    exchange(archive, status=304, body=b"")
+    request = exchange(archive, status=304, body=b"")
     exchange(archive, url="https://russiancouncil.ru/", status=299)
     revisit, _, odd, _ = records(archive.path)[1:]
     assert revisit[0] == "revisit" and revisit[1].get_header("WARC-Profile") == NOT_MODIFIED_PROFILE
-    assert revisit[2].statusline == "304 Not Modified" and revisit[3] == b""
+    assert revisit[2].statusline == "304 Not Modified" and revisit[3] == b"" and revisit[2].protocol == "HTTP/1.1"
+    assert revisit[1].get_header("WARC-Date") == request.meta["riac_fetched_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert {headers.protocol for _, headers, _, _ in records(archive.path)} == {"WARC/1.1"}
     assert odd[2].statusline == "299 Unknown"
     request_line = records(archive.path)[4][2]
     assert request_line.statusline == "/ HTTP/1.1"  # a URL without a path asks for "/"
@@ -235,6 +240,36 @@ def test_files_rotate_once_they_reach_the_size_setting(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "archive").iterdir())
     assert names == [f"{CRAWL}-0000{n}.warc.gz" for n in (1, 2, 3, 4)]
     assert all(records(tmp_path / "archive" / name)[0][0] == "warcinfo" for name in names)
+
+
+def test_a_file_of_exactly_the_size_setting_is_full(tmp_path: Path) -> None:
+    archive, _ = opened(tmp_path)
+    assert archive.max_bytes == 1024**3  # the default: a gigabyte
+    exchange(archive)
+    archive.max_bytes = archive.size  # the file has just reached it
+    exchange(archive, url="https://russiancouncil.ru/en/news/next/")
+    assert archive.path.name == f"{CRAWL}-00002.warc.gz"
+
+
+def test_files_are_readable_by_all_and_writable_by_their_owner(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        archive, _ = opened(tmp_path, RIAC_ARCHIVE=str(tmp_path / "nested" / "warc"))  # folders made as needed
+        exchange(archive)
+    finally:
+        os.umask(previous)
+    assert archive.path.parent == tmp_path / "nested" / "warc"
+    assert archive.path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_write_the_system_takes_in_parts_is_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.write
+    monkeypatch.setattr(module.os, "write", lambda fd, data: real(fd, bytes(data[:100])))  # 100 bytes a call at most
+    archive, _ = opened(tmp_path)
+    exchange(archive, body=NOISE)
+    monkeypatch.setattr(module.os, "write", real)
+    assert [r[0] for r in records(archive.path)] == ["warcinfo", "response", "request"]
+    assert records(archive.path)[1][3] == NOISE and archive.size == archive.path.stat().st_size
 
 
 def test_a_resumed_crawl_writes_on_in_a_new_file_after_its_last(tmp_path: Path) -> None:
@@ -260,6 +295,9 @@ def test_the_end_of_a_crawl_records_what_discovery_found(tmp_path: Path) -> None
     )
     spider.landed_as = {"a": "b"}
     archive.spider_closed(spider)
+    data = (tmp_path / "archive" / f"{CRAWL}-00001.warc.gz").read_bytes()
+    gzip.decompress(data)  # every record is a gzip member of its own
+    assert {h.protocol for _, h, _, _ in records(tmp_path / "archive" / f"{CRAWL}-00001.warc.gz")} == {"WARC/1.1"}
     kind, headers, _, payload = records(tmp_path / "archive" / f"{CRAWL}-00001.warc.gz")[-1]
     assert (kind, headers.get_header("WARC-Target-URI")) == ("metadata", FOUND_BY_URI)
     assert headers.get_header("Content-Type") == "application/json"
@@ -331,12 +369,13 @@ def test_the_next_record_is_the_next_member_that_inflates_to_a_warc_header() -> 
     assert next_record(fh, len(data), len(data) + 10) is None
 
 
-def test_a_record_past_the_first_scanned_megabyte_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("at", [200, 62, 63])  # past the first window, and across its end
+def test_a_record_past_the_first_scanned_megabyte_is_found(monkeypatch: pytest.MonkeyPatch, at: int) -> None:
     monkeypatch.setattr(module, "_SCAN", 64)
     record = member(b"WARC/1.1\r\n\r\n")
-    data = b"\x00" * 200 + record
-    assert next_record(io.BytesIO(data), 0, len(data)) == 200
-    assert next_record(io.BytesIO(data), 0, 150) is None
+    data = b"\x00" * at + record
+    assert next_record(io.BytesIO(data), 0, len(data)) == at
+    assert next_record(io.BytesIO(data), 0, at - 10) is None
 
 
 def test_a_file_that_starts_with_no_warcinfo_names_no_fields() -> None:
@@ -364,3 +403,70 @@ def test_a_tail_that_only_looks_like_a_record_is_cut(tmp_path: Path) -> None:
     path.write_bytes(whole + torn + lookalike)
     assert module.repair(path) == len(whole)
     assert path.read_bytes() == whole
+
+
+def test_a_discovery_account_without_redirects_is_recorded_too(tmp_path: Path) -> None:
+    from riac_scraper.crawl.discovery import Discovery
+    from riac_scraper.urls import classify
+
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    spider = Spider("riac")  # a spider that followed no redirect has no landed_as
+    spider.discovery = Discovery()
+    spider.discovery.add(URL, classify(URL), "sitemap")
+    archive.spider_closed(spider)
+    payload = records(tmp_path / "archive" / f"{CRAWL}-00001.warc.gz")[-1][3]
+    assert json.loads(payload) == {"found_by": spider.discovery.by_url({})}
+
+
+def test_a_discovery_record_that_cannot_be_written_fails_the_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive, crawler = opened(tmp_path)
+    exchange(archive)
+    spider = Spider("riac")
+    spider.discovery = SimpleNamespace(found={URL: {"listing"}}, by_url=lambda landed: {URL: ["listing"]})
+
+    def full_disk(fd: int, data: memoryview) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module.os, "write", full_disk)
+    archive.spider_closed(spider)
+    assert crawler.stats.get_value("riac/archive_error").startswith("ENOSPC: No space left on device (in ")
+
+
+def whole_file(tmp_path: Path) -> bytes:
+    archive, _ = opened(tmp_path)
+    exchange(archive)
+    archive.spider_closed(Spider("riac"))
+    return archive.path.read_bytes()
+
+
+def test_repair_of_a_file_that_starts_with_no_record_empties_it(tmp_path: Path) -> None:
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(b"\x00" * 30)  # (warcio reads a line of five words as an ARC record)
+    assert module.repair(path) == 0 and path.read_bytes() == b""
+
+
+def test_repair_keeps_a_whole_record_one_byte_after_the_damage(tmp_path: Path) -> None:
+    whole = whole_file(tmp_path)
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(whole + b"\x00" + whole)  # a stray byte, then whole records: damage inside, no kill's
+    assert module.repair(path) == 2 * len(whole) + 1
+
+
+@pytest.mark.parametrize("damage", ["digest", "short"])
+def test_repair_cuts_a_tail_whose_only_record_is_damaged(tmp_path: Path, damage: str) -> None:
+    whole = whole_file(tmp_path)
+    body = b"<p>page</p>"
+    record = (
+        b"WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: urn:x\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+        b"WARC-Block-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n"
+    )
+    if damage == "digest":  # whole, but not the bytes its digest names
+        record += b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(body), body)
+    else:  # its Content-Length says more than there is
+        record += b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(body) + 500, body)
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(whole + b"\x1f\x8b\x08 torn" + member(record))
+    assert module.repair(path) == len(whole) and path.read_bytes() == whole

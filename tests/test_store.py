@@ -575,11 +575,11 @@ def test_an_author_has_the_bio_of_the_latest_fetch_that_printed_one_and_any_prof
         return {**row, "authors": [{"name": "Ivan Ivanov", "bio": bio, "url": url}]}
 
     profile = "https://russiancouncil.ru/en/about-us/experts/ivanov/"
-    rows = [
+    rows = [  # stored in this order: an older bio is read after the latest
         by("newest", T0 + dt.timedelta(days=3), None, None),
         by("newer", T0 + dt.timedelta(days=2), "The newer bio.", None),
-        by("older", T0 + dt.timedelta(days=1), "The older bio.", profile),
         by("same", T0 + dt.timedelta(days=2), "Another bio of the same day.", None),
+        by("older", T0 + dt.timedelta(days=1), "The older bio.", profile),
     ]
     crawl(tmp_path, rows)
     authors = pd.read_parquet(tmp_path / "authors")
@@ -679,9 +679,12 @@ def test_of_two_fetches_alike_in_one_crawl_the_later_staged_wins_with_its_listin
     first = {**article("a", "First staged", T0), "listing_hash": "h1"}
     second = {**article("a", "Second staged", T0), "listing_hash": "h2"}
     crawl(tmp_path, [first, second])
-    assert pd.read_parquet(tmp_path / "articles")[["title", "listing_hash"]].values.tolist() == [
-        ["Second staged", "h2"]
-    ]
+    stored = pd.read_parquet(tmp_path / "articles")
+    assert stored[["title", "listing_hash"]].values.tolist() == [["Second staged", "h2"]]
+    third = article("a", "Third staged", T0)  # no listing entry: it keeps the hash of the later of the two
+    crawl(tmp_path / "again", [first, second, third])
+    stored = pd.read_parquet(tmp_path / "again" / "articles")
+    assert stored[["title", "listing_hash"]].values.tolist() == [["Third staged", "h2"]]
 
 
 def test_every_crawl_folded_in_counts_its_rows(tmp_path: Path) -> None:
@@ -724,3 +727,28 @@ def test_what_discovery_knew_at_the_end_is_the_found_by_of_this_crawls_rows_only
     store.commit()
     df = pd.read_parquet(tmp_path / "articles").set_index("title")
     assert [list(df.loc[t, "found_by"]) for t in ("A", "B")] == [["listings"], ["links", "sitemap"]]
+
+
+def test_a_row_that_discoverys_account_does_not_name_keeps_its_own_found_by(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    store.add("articles", [{**article("a", "A", T0), "found_by": []}])
+    store.found_by = {"https://russiancouncil.ru/en/news/other/": ["sitemap"]}
+    store.commit()
+    assert list(pd.read_parquet(tmp_path / "articles")["found_by"][0]) == []
+
+
+def test_versions_files_other_than_the_one_a_commit_writes_are_removed(tmp_path: Path) -> None:
+    import shutil
+
+    crawl(tmp_path, [article("a", "A", T0)])
+    folder = tmp_path / "article_versions" / "lang=en"
+    shutil.copy(folder / "part-0.parquet", folder / "part-old.parquet")  # as a version before 0.2 left it
+    crawl(tmp_path, [article("b", "B", T0)])
+    assert sorted(p.name for p in folder.iterdir()) == ["part-0.parquet"]
+
+
+def test_the_poll_rows_of_every_part_are_counted(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path, CRAWL)
+    store.add("polls", poll("en-1", "en", (3, 4)) + poll("ru-1", "ru", (3, 4, 5)))
+    store.commit()
+    assert store.written["polls"] == 2 + 3
