@@ -381,7 +381,9 @@ def test_a_record_past_the_first_scanned_megabyte_is_found(monkeypatch: pytest.M
 def test_a_file_that_starts_with_no_warcinfo_names_no_fields() -> None:
     assert read_info(io.BytesIO(b"")) == {}
     assert read_info(io.BytesIO(b"garbage, not a record")) == {}
-    record = member(b"WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:x>\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    record = member(
+        b"WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:x>\r\nContent-Length: 4\r\n\r\na: b\r\n\r\n"
+    )
     assert read_info(io.BytesIO(record)) == {}
 
 
@@ -451,8 +453,9 @@ def test_repair_of_a_file_that_starts_with_no_record_empties_it(tmp_path: Path) 
 def test_repair_keeps_a_whole_record_one_byte_after_the_damage(tmp_path: Path) -> None:
     whole = whole_file(tmp_path)
     path = tmp_path / "x.warc.gz"
-    path.write_bytes(whole + b"\x00" + whole)  # a stray byte, then whole records: damage inside, no kill's
-    assert module.repair(path) == 2 * len(whole) + 1
+    warcinfo = whole[: next_record(io.BytesIO(whole), 1, len(whole))]  # the file's first record alone
+    path.write_bytes(whole + b"\x00" + warcinfo)  # a stray byte, then a whole record: damage inside, no kill's
+    assert module.repair(path) == len(whole) + 1 + len(warcinfo)
 
 
 @pytest.mark.parametrize("damage", ["digest", "short"])

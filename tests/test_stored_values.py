@@ -174,3 +174,37 @@ def test_a_poll_snapshot_is_one_row_per_option_with_every_column() -> None:
         },
     ]
     assert set(poll_rows(snapshot, "c1")[0]) == {*POLLS.names, "lang"}  # and its partition
+
+
+def test_an_articles_row_carries_its_counts_links_and_validators() -> None:
+    import hashlib
+
+    from riac_scraper.items import Article, PollSnapshot
+    from riac_scraper.storage.records import article_row, content_hash
+
+    article = Article(
+        url="https://russiancouncil.ru/en/news/a/",
+        lang="en",
+        section="news",
+        title="A title",
+        paragraphs=["One two three.", "Four five."],
+        fetched_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        polls=[PollSnapshot("p1", "en", "Will it?", [], dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "u")],
+        listing_hash="h1",
+        etag='"e1"',
+        last_modified="Thu, 01 Jan 2026 00:00:00 GMT",
+    )
+    row = article_row(article)
+    assert {k: row[k] for k in ("word_count", "poll_ids", "site_text", "listing_hash", "etag", "last_modified")} == {
+        "word_count": 5,
+        "poll_ids": ["p1"],
+        "site_text": [],
+        "listing_hash": "h1",
+        "etag": '"e1"',
+        "last_modified": "Thu, 01 Jan 2026 00:00:00 GMT",
+    }
+    assert row["crawl_id"] == "" and article_row(article, "c1")["crawl_id"] == "c1"
+    body = "One two three.\n\nFour five."
+    assert row["content_hash"] == content_hash(article) == hashlib.sha256(f"A title\n{body}".encode()).hexdigest()
+    article.title = None
+    assert content_hash(article) == hashlib.sha256(f"\n{body}".encode()).hexdigest()
