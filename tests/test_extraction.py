@@ -80,3 +80,35 @@ def test_an_amp_copy_gives_its_article(name: str) -> None:
     got = stored_fields(page_path(amp_url).read_bytes(), amp_url)
     assert got is not None
     assert {f: got[f] for f in FIELDS} == want
+
+
+def test_extract_gives_the_three_datasets_rows_with_no_crawl_and_the_time_it_is_given() -> None:
+    import datetime as dt
+
+    from riac_scraper import extract
+    from tests.conftest import page_html
+
+    url = (
+        "https://russiancouncil.ru/en/analytics-and-comments/analytics/arctic-shipping-routes-and-the-politics-of-ice/"
+    )
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    rows = extract(page_html(url), url, fetched_at=at)
+    assert set(rows) == {"articles", "polls", "failures"} and rows["failures"] == []
+    assert rows["articles"][0]["fetched_at"] == at and rows["articles"][0]["crawl_id"] == ""
+    assert rows["polls"] and {row["crawl_id"] for row in rows["polls"]} == {""}
+    failed = extract("<html><body></body></html>", url)
+    assert set(failed) == {"articles", "polls", "failures"} and failed["articles"] == failed["polls"] == []
+    assert failed["failures"][0]["crawl_id"] == ""
+
+
+def test_extract_decodes_bytes_by_the_content_type_given() -> None:
+    from riac_scraper import extract
+    from tests.conftest import page_html
+
+    url = "https://russiancouncil.ru/analytics-and-comments/analytics/arktika/"
+    html = page_html(
+        "https://russiancouncil.ru/en/analytics-and-comments/analytics/arctic-shipping-routes-and-the-politics-of-ice/"
+    )
+    page = html.replace("Arctic", "Арктика")  # Cyrillic in a charset no sniffing guesses, named only by the header
+    rows = extract(page.encode("koi8-r", "replace"), url, content_type="text/html; charset=koi8-r")
+    assert "Арктика" in rows["articles"][0]["title"]
