@@ -139,3 +139,13 @@ def test_the_staged_rows_of_a_done_page_outlive_the_process(
     assert pipeline.journal is not None
     resumed = DatasetStore(tmp_path / "out", crawl_id=pipeline.journal.crawl_id)
     assert sum(table.num_rows for table in resumed.staged_tables("articles")) == 1
+
+
+def test_an_articles_listing_entry_is_journaled_before_its_request(parts: tuple[RiacSpider, ParquetPipeline]) -> None:
+    spider, _ = parts
+    url = ORIGIN + POLLED
+    list(spider._article(url, "0123456789abcdef"))
+    lines = (Path(spider.settings["JOBDIR"]) / "riac-journal.txt").read_text("utf-8").splitlines()
+    mine = [line for line in lines if url in line]
+    # killed between the two lines, a resumed crawl must never find the request without its entry
+    assert mine == [f"mark listed {url} 0123456789abcdef", f"request article {url}"]
