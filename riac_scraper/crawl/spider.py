@@ -270,12 +270,10 @@ class RiacSpider(DocumentCallbacks, scrapy.Spider):
             self.crawler.stats.inc_value("riac/articles/done")
             yield CrawlFailure(canonical, "download", reason, dt.datetime.now(dt.UTC))
             return
-        if entry is not None:
-            # journaled before the request: a kill between the two lines must not leave a request without its entry
-            self._mark("listed", canonical, entry)  # (a resumed run asks for it again with its entry)
+        if entry is not None:  # journaled before the request: a resumed run asks for it again with its entry
+            self._mark("listed", canonical, entry)
         request = self._request(canonical, self.parse_article)
-        if entry is not None:
-            request.meta["listing_hash"] = entry
+        request.meta["listing_hash"] = entry
         yield request
 
     def _too_long(self, canonical: str) -> bool:
