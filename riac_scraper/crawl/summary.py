@@ -49,7 +49,7 @@ def markdown(report: dict[str, Any]) -> str:
     kinds = ("new", "changed", "unchanged", "failed")
     rows = [[lang, *(_get(report, "articles", lang, kind, default=0) for kind in kinds)] for lang in (*LANGS, "all")]
     out += ["### Articles", "", *_table(["language", *kinds], rows)]
-    failures = [f for group in ("new", "known") for f in _get(report, "failures", group, default=[]) or []]
+    failures = [f for group in ("new", "known") for f in _get(report, "failures", group) or []]
     out += ["### Failures by stage", ""]
     if failures:
         by_stage: Counter[str] = Counter()
@@ -60,7 +60,7 @@ def markdown(report: dict[str, Any]) -> str:
         out += _table(["stage", "reason", "pages"], reasons)
     else:
         out += ["None.", ""]
-    floors = _get(report, "thresholds", "RIAC_MIN_COVERAGE", default={}) or {}
+    floors = _get(report, "thresholds", "RIAC_MIN_COVERAGE") or {}
     coverage = report.get("coverage") or {}
     not_judged = set(report.get("coverage_not_judged") or [])
     rows = []
