@@ -26,12 +26,14 @@ import glob
 import io
 import itertools
 import json
+import multiprocessing as mp
 import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas  # noqa: F401  (see below)
 import pyarrow as pa
 from parsel import Selector
 from warcio.archiveiterator import ArchiveIterator
@@ -86,6 +88,10 @@ def archive_paths(patterns: Iterable[str]) -> list[Path]:
     return found
 
 
+# pyarrow imports pandas the first time it makes an array of Python objects
+# (its check for array-likes), half a second inside each worker's first task.
+# Imported with this module, a forked worker inherits it and a cluster's worker
+# has it from when it imported this module.
 def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
     sink = io.BytesIO()
     schema = STAGED[dataset]
@@ -95,7 +101,7 @@ def _ipc(rows: list[dict[str, Any]], dataset: str) -> bytes:
 
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # a record larger is a failure row, never read into memory
-MIN_RANGE_BYTES = 4 * 1024 * 1024  # a task reads at least this much of a file, or all of it
+MIN_RANGE_BYTES = 1 * 1024 * 1024  # a task reads at least this much of a file, or all of it
 
 
 def file_ranges(path: Path, pieces: int) -> list[tuple[int, int]]:
@@ -296,6 +302,22 @@ def _local(work: list[Task], run_id: str, workers: int) -> Iterator[Part]:
         yield from pool.map(_run, work, [run_id] * len(work))
 
 
+# Dask's statistical profiler samples each running task's stack a hundred
+# times a second; on the bench archive it cost each task a third more CPU
+# (0.85 s against 0.65 s for 500 pages).  The workers of a LocalCluster
+# started here run without it; the README says to start the workers of a
+# cluster of one's own the same way.
+PROFILER_OFF = {"distributed.worker.profile.enabled": False}
+# A LocalCluster's workers are forked from this process, which has imported
+# the extraction: spawned, each would import it again (0.7 s apiece, and the
+# cluster's start-up took a sixth of a 6 s job).  concurrent.futures' pool
+# in _local forks as well, on Linux.  Where there is no fork (Windows), Dask's own default.
+LOCAL_WORKERS = {
+    **PROFILER_OFF,
+    **({"distributed.worker.multiprocessing-method": "fork"} if "fork" in mp.get_all_start_methods() else {}),
+}
+
+
 @contextlib.contextmanager
 def _dask_client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, int]]:
     """A client of the cluster at ``scheduler``, or of a LocalCluster of
@@ -303,12 +325,16 @@ def _dask_client(scheduler: str | None, workers: int) -> Iterator[tuple[Any, int
     workers' threads, and at least ``workers``), so that the files are cut
     into enough ranges to keep every slot busy."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise ArchiveError("Dask is not installed: pip install 'riac-scraper[dask]'") from exc
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+        with dask.config.set(LOCAL_WORKERS):  # a Nanny hands its worker the config it was made under
+            cluster = LocalCluster(
+                n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None
+            )
     try:
         try:
             client = Client(cluster if cluster is not None else scheduler, timeout=SCHEDULER_TIMEOUT)

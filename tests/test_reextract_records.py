@@ -212,3 +212,34 @@ def test_a_range_inside_a_mirror_crawls_file_knows_its_base_url(tmp_path: Path) 
     starts = member_starts(path)
     part = extract_file(path, "", starts[2], path.stat().st_size)
     assert [row["url"] for row in rows(part, "articles")] == ARTICLES[1:]
+
+
+def test_the_local_cluster_forks_its_workers_without_the_profiler(tmp_path: Path) -> None:
+    """``--dask local``: workers forked from this process, so that they hold
+    the extraction and pandas already (spawned, each imports them again), with
+    Dask's sampling profiler off, one thread each."""
+
+    def state() -> tuple[object, bool, bool]:
+        import sys
+
+        import dask
+
+        profiler = dask.config.get("distributed.worker.profile.enabled")
+        return profiler, "riac_scraper.reextract" in sys.modules, "pandas" in sys.modules
+
+    with module._dask_client(None, 2) as (client, slots):
+        seen = client.run(state)
+        assert slots == 2 and sorted(client.nthreads().values()) == [1, 1]
+    assert list(seen.values()) == [(False, True, True)] * 2
+
+
+def test_a_local_cluster_on_one_file_gives_the_serial_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module, "MIN_RANGE_BYTES", 10_000)
+    path = big_archive(tmp_path, 12)
+    serial, cluster = tmp_path / "serial", tmp_path / "cluster"
+    for root in (serial, cluster):
+        (root / "archive").mkdir(parents=True)
+        shutil.copy(path, root / "archive" / path.name)
+    reextract([str(serial / "archive")], serial)
+    reextract([str(cluster / "archive")], cluster, workers=2, dask=True)
+    assert_one_truth(cluster, serial)
