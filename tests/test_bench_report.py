@@ -68,7 +68,7 @@ def test_every_target_met_is_marked_met() -> None:
         ({"reextract__processes": 3.8}, "re-extraction of one 4,000-page file, 2 processes against serial"),
         ({"reextract__dask": 3.8}, "the same, 2-worker LocalCluster started by `--dask local`"),
         ({"reextract__dask_warm": 3.8},
-         "the same, on a running 2-worker LocalCluster that has imported the code (`--scheduler`)"),
+         "the same, on a running 2-worker LocalCluster, code imported, profiler off (`--scheduler`)"),
     ],
 )  # fmt: skip
 def test_a_figure_past_its_target_is_the_one_marked_missed(change: dict[str, Any], missed: str) -> None:
