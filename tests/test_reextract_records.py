@@ -243,3 +243,15 @@ def test_a_local_cluster_on_one_file_gives_the_serial_datasets(tmp_path: Path, m
     reextract([str(serial / "archive")], serial)
     reextract([str(cluster / "archive")], cluster, workers=2, dask=True)
     assert_one_truth(cluster, serial)
+
+
+def test_importing_reextract_brings_pandas_that_pyarrow_would_load_in_a_workers_first_task() -> None:
+    """In a fresh interpreter (this one has pandas already): the module's import
+    loads pandas, so that a forked or cluster worker does not load it mid-task."""
+    import subprocess
+    import sys
+
+    code = "import sys, riac_scraper.reextract; print('pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
