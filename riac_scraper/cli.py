@@ -280,7 +280,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    from riac_scraper.reextract import ArchiveError, reextract
+    from riac_scraper.reextract import ArchiveError, Interrupted, reextract
 
     started = time.monotonic()
 
@@ -299,11 +299,15 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     except (ArchiveError, OutputError) as exc:
         print(f"riac: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(
-            f"riac: re-extraction interrupted; the rows read so far are staged: riac recover {args.output}",
-            file=sys.stderr,
-        )
+    except Interrupted as exc:
+        if exc.parts:
+            print(f"riac: re-extraction interrupted; the rows read so far are staged: riac recover {args.output}",
+                  file=sys.stderr)  # fmt: skip
+        else:
+            print("riac: re-extraction interrupted before any rows were read; nothing is staged", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before reading, or in the commit, whose staged rows stay as a crawl's do
+        print(f"riac: re-extraction interrupted; riac recover {args.output} commits what it staged", file=sys.stderr)
         return 130
     written = ", ".join(f"{name} {rows}" for name, rows in store.written.items())
     print(f"riac: re-extracted in {time.monotonic() - started:.1f} s; rows written: {written}")

@@ -66,6 +66,15 @@ class ArchiveError(Exception):
     """Bad input: the message is one line for the user."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while parts were read: ``parts`` of them are staged for ``riac
+    recover`` (none: nothing was staged, and nothing is left behind)."""
+
+    def __init__(self, parts: int) -> None:
+        super().__init__(parts)
+        self.parts = parts
+
+
 def archive_paths(patterns: Iterable[str]) -> list[Path]:
     """The WARC files named by ``patterns`` (paths, globs or archive folders), in order, each once."""
     found: list[Path] = []
@@ -387,6 +396,7 @@ def reextract(
     responses: dict[str, list[int]] = {}  # file -> [responses read, the site's]
     with OutputLock(output), contextlib.ExitStack() as cluster:
         store = DatasetStore(output, crawl_id=run_id)
+        staged = 0  # parts staged so far
         try:
             if dask or scheduler:
                 client, slots = cluster.enter_context(_dask_client(scheduler, workers))
@@ -405,6 +415,7 @@ def reextract(
                     with pa.ipc.open_stream(data) as reader:
                         for batch in reader:
                             store.add_batch(dataset, first_snapshots(batch) if dataset == "polls" else batch)
+                staged = done
                 if progress is not None:
                     progress(done, len(work))
             store.unread.extend(
@@ -412,9 +423,12 @@ def reextract(
                 for name, (read, ours) in responses.items()
                 if read and not ours
             )
-        except KeyboardInterrupt:
-            store.close_staging()
-            raise
+        except KeyboardInterrupt as exc:
+            if staged:
+                store.close_staging()
+            else:
+                store.discard_staging()
+            raise Interrupted(staged) from exc
         except BaseException:
             store.discard_staging()
             raise

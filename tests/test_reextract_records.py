@@ -255,3 +255,24 @@ def test_importing_reextract_brings_pandas_that_pyarrow_would_load_in_a_workers_
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_ctrl_c_before_any_part_is_read_leaves_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from riac_scraper import cli
+
+    path = write_warc(tmp_path / "a.warc.gz", pages())
+
+    def interrupted(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "extract_file", interrupted)
+    output = tmp_path / "out"
+    assert cli.main(["reextract", str(path), "--output", str(output)]) == 130
+    assert capsys.readouterr().err.strip() == (
+        "riac: re-extraction interrupted before any rows were read; nothing is staged"
+    )
+    assert not (output / ".staging").exists()
+    assert cli.main(["recover", str(output)]) == 0
+    assert "nothing to recover" in capsys.readouterr().out
