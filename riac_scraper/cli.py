@@ -25,8 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from riac_scraper.crawl.commands.crawl import verdict
-from riac_scraper.crawl.monitor import REPORT_NAME
+# The crawl's modules (and Scrapy with them, most of a second) are imported
+# by the commands that crawl, not by every ``riac``: ``riac reextract`` and
+# ``riac summary`` start without them.
 from riac_scraper.storage.outputdir import OutputError, OutputLock, describe
 
 
@@ -125,7 +126,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "riac_scraper.settings")
     from scrapy.utils.project import get_project_settings
 
-    from riac_scraper.crawl.commands.crawl import prepare
+    from riac_scraper.crawl.commands.crawl import prepare, verdict
+    from riac_scraper.crawl.monitor import REPORT_NAME
 
     settings = get_project_settings()
     overrides = _pairs(args.set, "-s")
@@ -238,6 +240,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from riac_scraper.crawl.monitor import REPORT_NAME
     from riac_scraper.crawl.summary import summary_of
 
     print(summary_of(Path(args.output), REPORT_NAME))

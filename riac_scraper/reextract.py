@@ -321,8 +321,13 @@ PROFILER_OFF = {"distributed.worker.profile.enabled": False}
 # the extraction: spawned, each would import it again (0.7 s apiece, and the
 # cluster's start-up took a sixth of a 6 s job).  concurrent.futures' pool
 # in _local forks as well, on Linux.  Where there is no fork (Windows), Dask's own default.
+# Each worker also wakes every 20 ms to time its own event loop (Dask's
+# "tick"), which competes with the task for the GIL: at 1 s, `--dask local`
+# on the bench archive took 7.6-7.9 s against 8.5 s (two runs each,
+# 2026-12-04; 2 processes took 6.6-7.0 s).
 LOCAL_WORKERS = {
     **PROFILER_OFF,
+    "distributed.admin.tick.interval": "1s",
     **({"distributed.worker.multiprocessing-method": "fork"} if "fork" in mp.get_all_start_methods() else {}),
 }
 

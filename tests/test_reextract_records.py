@@ -257,6 +257,22 @@ def test_importing_reextract_brings_pandas_that_pyarrow_would_load_in_a_workers_
     assert result.stdout.strip() == "True"
 
 
+def test_the_command_line_starts_without_scrapy_or_the_crawl() -> None:
+    """``riac`` imports the crawl's modules (and Scrapy) only in the commands
+    that crawl: every ``riac reextract`` started a second later for them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, riac_scraper.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted'}), "
+        "[m for m in sys.modules if m.startswith('riac_scraper.crawl')])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] []"
+
+
 def test_ctrl_c_before_any_part_is_read_leaves_nothing_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
