@@ -25,9 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# The crawl's modules (and Scrapy with them, most of a second) are imported
-# by the commands that crawl, not by every ``riac``: ``riac reextract`` and
-# ``riac summary`` start without them.
+# The crawl's modules are imported by the commands that use them, not by
+# every ``riac``.  (Re-extraction still imports Scrapy, through the archive
+# and validation modules: BENCHMARKS.md, 2026-12-04.)
 from riac_scraper.storage.outputdir import OutputError, OutputLock, describe
 
 

@@ -259,7 +259,7 @@ def test_importing_reextract_brings_pandas_that_pyarrow_would_load_in_a_workers_
 
 def test_the_command_line_starts_without_scrapy_or_the_crawl() -> None:
     """``riac`` imports the crawl's modules (and Scrapy) only in the commands
-    that crawl: every ``riac reextract`` started a second later for them."""
+    that use them, not in every command's start."""
     import subprocess
     import sys
 
